@@ -1,0 +1,38 @@
+import type { TaskSpec } from '@reelflow/fbp-model';
+
+/** What an executor reports about a task it launched. `key` is `TaskSpec.key`. */
+export type ExecutorEvent =
+  | { type: 'started'; runId: string; key: string; attempt: number; host?: string }
+  | { type: 'progress'; runId: string; key: string; attempt: number; fraction: number; outTimeSeconds: number; speed?: number }
+  | { type: 'log'; runId: string; key: string; attempt: number; stream: 'stdout' | 'stderr'; line: string }
+  | { type: 'succeeded'; runId: string; key: string; attempt: number; seconds: number }
+  | { type: 'failed'; runId: string; key: string; attempt: number; exitCode: number | null; reason: string }
+  | { type: 'cancelled'; runId: string; key: string; attempt: number };
+
+export interface LaunchRequest {
+  readonly runId: string;
+  readonly spec: TaskSpec;
+  /** 0 for the first try; retries count up. */
+  readonly attempt: number;
+  /** Host path of the run directory (mounted into containers at `spec`'s storage root). */
+  readonly runDir: string;
+}
+
+/**
+ * Runs task specs somewhere (Docker Swarm services, or local child processes) and reports
+ * what happens to them through `onEvent`. Implementations own no retry policy: the
+ * semantics' step function decides what to do after a failure.
+ */
+export interface Executor {
+  readonly name: 'swarm' | 'local';
+  /** The task root as tasks see the run directory (`/data` in a container; the host path locally). */
+  storageRoot(runDir: string): string;
+  launch(request: LaunchRequest): Promise<void>;
+  cancel(runId: string, key: string): Promise<void>;
+  /** Stop and remove everything left of a run (services, containers, processes). */
+  cleanupRun(runId: string): Promise<void>;
+  /** Task keys of a run still known to the executor (for reconciliation after a restart). */
+  listRunTasks(runId: string): Promise<Array<{ key: string; attempt: number; state: 'running' | 'succeeded' | 'failed' }>>;
+  onEvent(listener: (event: ExecutorEvent) => void): () => void;
+  close(): Promise<void>;
+}

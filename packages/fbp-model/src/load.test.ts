@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadGraph, parseGraph, serializeGraph } from './load.js';
+
+const example = JSON.parse(
+  readFileSync(new URL('../../../examples/transcode-720p.reelflow.json', import.meta.url), 'utf8'),
+) as Record<string, unknown>;
+
+describe('loadGraph', () => {
+  it('loads the contract example without diagnostics', () => {
+    const result = loadGraph(example);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.graph?.nodes).toHaveLength(7);
+    expect(result.graph?.edges).toHaveLength(6);
+  });
+
+  it('reports every schema problem with its JSON path and never throws', () => {
+    const doc = structuredClone(example);
+    const nodes = doc.nodes as Array<Record<string, unknown>>;
+    delete nodes[1]!.type;
+    nodes[2]!.position = { x: 'left', y: 0 };
+    (doc.edges as Array<Record<string, unknown>>)[0]!.to = 'split.in';
+    const result = loadGraph(doc);
+    expect(result.graph).toBeUndefined();
+    expect(result.diagnostics.map((d) => [d.code, d.property])).toEqual(
+      expect.arrayContaining([
+        ['schema', '$.nodes[1].type'],
+        ['schema', '$.nodes[2].position.x'],
+        ['schema', '$.edges[0].to'],
+      ]),
+    );
+    expect(result.diagnostics).toHaveLength(3);
+    expect(result.diagnostics.every((d) => d.severity === 'error')).toBe(true);
+  });
+
+  it('keeps unknown top-level keys through load and save', () => {
+    const doc = { ...structuredClone(example), owner: 'studio-b', tags: ['hd'] };
+    const result = loadGraph(doc);
+    expect(result.graph).toMatchObject({ owner: 'studio-b', tags: ['hd'] });
+    expect(JSON.parse(serializeGraph(result.graph!))).toMatchObject({ owner: 'studio-b' });
+  });
+
+  it.each([null, 42, 'graph', [1, 2], undefined])('reports a non-object document (%j) as one schema error', (doc) => {
+    const result = loadGraph(doc);
+    expect(result.graph).toBeUndefined();
+    expect(result.diagnostics).toEqual([expect.objectContaining({ code: 'schema', property: '$' })]);
+  });
+
+  it('refuses a document from a newer schema version', () => {
+    const result = loadGraph({ ...example, schemaVersion: 99 });
+    expect(result.diagnostics[0]).toMatchObject({ code: 'schema', property: '$.schemaVersion' });
+    expect(result.diagnostics[0]!.message).toMatch(/newer/);
+  });
+
+  it('defaults missing params to an empty object', () => {
+    const result = loadGraph({ schemaVersion: 1, id: 'g', name: 'g', nodes: [{ id: 'a', type: 'source' }], edges: [] });
+    expect(result.graph?.nodes[0]!.params).toEqual({});
+  });
+});
+
+describe('parseGraph', () => {
+  it('reports text that is not JSON as a syntax error, not a throw', () => {
+    const result = parseGraph('{ "nodes": [ }');
+    expect(result.syntaxError).toMatch(/not valid JSON/);
+    expect(result.graph).toBeUndefined();
+  });
+});

@@ -1,0 +1,195 @@
+import type { z } from 'zod';
+import type { GraphNode } from './graph.js';
+
+/** What travels on an edge: a whole video file, or one segment of one. */
+export type DataType = 'video' | 'chunk';
+export const DATA_TYPES: readonly DataType[] = ['video', 'chunk'];
+
+/**
+ * A port of a node type. `multiplicity` is about edges: a `one` input accepts a single
+ * incoming edge, a `many` input accepts several (a merge joining two branches).
+ */
+export interface PortSpec {
+  readonly name: string;
+  readonly direction: 'in' | 'out';
+  readonly dataType: DataType;
+  readonly multiplicity: 'one' | 'many';
+  /** Inputs are required unless marked otherwise. */
+  readonly required?: boolean;
+  readonly description?: string;
+}
+
+/**
+ * How a node consumes and produces tokens in the operational semantics.
+ * - `source`: no input, emits one video token when the run starts.
+ * - `map`: one token in, one token out, once per token (transfer, encode, probe).
+ * - `fanout`: one video in, N chunk tokens of one group out (split).
+ * - `join`: every chunk of one group in, one video out (merge).
+ * - `sink`: consumes tokens and emits none (stream).
+ */
+export type FiringKind = 'source' | 'map' | 'fanout' | 'join' | 'sink';
+
+/** Where a group of chunks came from: the split firing that cut them. */
+export interface ChunkGroup {
+  /** Unique per split firing, e.g. `split#0`. */
+  readonly id: string;
+  /** The split node that produced the group. */
+  readonly origin: string;
+  readonly index: number;
+  readonly count: number;
+}
+
+/**
+ * A token: one piece of data on an edge. `path` is relative to the run directory; how a
+ * task reaches it (shared volume or HTTP) is decided by `via`.
+ */
+export interface Token {
+  readonly id: string;
+  readonly dataType: DataType;
+  readonly path: string;
+  readonly via?: 'shared' | 'http';
+  readonly group?: ChunkGroup;
+  /** Media facts known about the token (from probing, or given in simulation). */
+  readonly durationSeconds?: number;
+  /** Where a chunk starts in its source video (seconds), from the split's segment list. */
+  readonly startSeconds?: number;
+  readonly width?: number;
+  readonly height?: number;
+  readonly codec?: string;
+  readonly bytes?: number;
+}
+
+/** Facts about the media a task works on, used by cost estimates. */
+export interface MediaInfo {
+  readonly durationSeconds: number;
+  readonly width?: number;
+  readonly height?: number;
+}
+
+export interface Mount {
+  /** Host path (bind) or volume name. */
+  readonly source: string;
+  /** Path inside the task's container. */
+  readonly target: string;
+  readonly type: 'bind' | 'volume';
+  readonly readOnly?: boolean;
+}
+
+/** An output a task is expected to write: one file, or every file in a folder. */
+export type ExpectedOutput =
+  | { readonly kind: 'file'; readonly path: string; readonly dataType: DataType }
+  | {
+      readonly kind: 'dir';
+      readonly dir: string;
+      /** File name suffix of the outputs, e.g. `.ts`. */
+      readonly suffix: string;
+      readonly dataType: DataType;
+      /** An ffmpeg segment list (CSV: `file,start,end`) the task writes, for chunk timing. */
+      readonly segmentList?: string;
+    };
+
+/** A unit of real work: one container (swarm) or one child process (local). */
+export interface TaskSpec {
+  /** Stable within a run: `${nodeId}:${index}`. */
+  readonly key: string;
+  readonly nodeId: string;
+  readonly index: number;
+  readonly image: string;
+  /** argv[0] is the program. Never a shell string. */
+  readonly argv: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  readonly mounts: readonly Mount[];
+  readonly resources: { readonly cpus: number; readonly memoryBytes: number };
+  /** Swarm placement constraints, e.g. `node.role==worker`. */
+  readonly placement: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly outputs: readonly ExpectedOutput[];
+  /**
+   * Small text files (e.g. a concat list) the runtime writes into the run directory before
+   * launching the task; `path` is relative to the run directory. Keeps compile() pure.
+   */
+  readonly files?: readonly { readonly path: string; readonly content: string }[];
+  /** Token(s) this task consumed, so results can be traced back. */
+  readonly inputs: readonly Token[];
+  /** True when argv asks ffmpeg for `-progress` output on stdout. */
+  readonly reportsProgress?: boolean;
+  /** Expected media duration the task processes, to turn progress into a fraction. */
+  readonly durationSeconds?: number;
+}
+
+/** How tasks address the run's files. */
+export interface StorageView {
+  /** The run directory as the task sees it (a mount target, or a host path for local). */
+  readonly root: string;
+  /** Base URL of the runtime's file routes for this run, for the `http` strategy. */
+  readonly httpBase?: string;
+}
+
+/** Everything `compile()` needs to turn one firing of a node into task specs. */
+export interface CompileContext<P> {
+  readonly runId: string;
+  readonly node: GraphNode;
+  readonly params: P;
+  /** Tokens consumed by this firing (one for map/fanout/sink, the whole group for a join). */
+  readonly inputs: readonly Token[];
+  /** Index of this firing on its node (chunk index for per-chunk nodes). */
+  readonly index: number;
+  readonly storage: StorageView;
+  /** The ffmpeg image to run. */
+  readonly image: string;
+}
+
+/** Calibration of the cost model: how fast this machine is relative to the reference. */
+export interface Calibration {
+  /** Seconds of work per second of 720p video for a software h264 veryfast encode, per core. */
+  readonly encodeSecondsPerSecond: number;
+  /** Seconds to copy one second of video (split, transfer, merge, stream). */
+  readonly copySecondsPerSecond: number;
+  /** Fixed overhead of launching one task. */
+  readonly taskOverheadSeconds: number;
+}
+
+/** A node type of the library: ports, parameters, firing, compile and cost. */
+export interface NodeTypeDef<P = Record<string, unknown>> {
+  readonly type: string;
+  readonly title: string;
+  readonly description: string;
+  readonly ports: readonly PortSpec[];
+  /** Zod schema of the parameters with defaults; `.describe()`/`.meta()` document ranges. */
+  readonly params: z.ZodType<P>;
+  readonly firing: FiringKind;
+  /** Turn one firing into task specs. Pure. A source compiles to no task. */
+  compile(ctx: CompileContext<P>): TaskSpec[];
+  /** Estimated seconds for one task on one core-equivalent, for simulation. */
+  estimateSeconds(params: P, media: MediaInfo, calibration: Calibration): number;
+  /** Cores one task of this node occupies (for the list scheduler). */
+  cores(params: P): number;
+  /** Constraints in the OCL subset shipped with the node type. */
+  readonly constraints?: string;
+}
+
+/** The node types known to a graph: the library, or a test's own. */
+export interface NodeLibrary {
+  get(type: string): NodeTypeDef | undefined;
+  types(): readonly NodeTypeDef[];
+}
+
+/** Make a library from a list of node types. */
+// Each definition keeps its own parameter type; the library erases it.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function createLibrary(defs: readonly NodeTypeDef<any>[]): NodeLibrary {
+  const byType = new Map(defs.map((d) => [d.type, d as NodeTypeDef]));
+  return {
+    get: (type) => byType.get(type),
+    types: () => [...byType.values()],
+  };
+}
+
+/** Find a port of a node type by name and direction. */
+export function findPort(
+  def: NodeTypeDef,
+  name: string,
+  direction?: 'in' | 'out',
+): PortSpec | undefined {
+  return def.ports.find((p) => p.name === name && (direction === undefined || p.direction === direction));
+}

@@ -1,0 +1,187 @@
+/**
+ * The wire protocol between the designer and the runtime (CONTRACTS section 5): one zod
+ * schema per HTTP body and socket.io event, with its inferred type. Both sides parse with
+ * these, so a message is defined exactly once.
+ */
+import { z } from 'zod';
+import { DiagnosticSchema } from './diagnostic.js';
+
+/** Run states, in the order a run normally passes through them. */
+export const RUN_STATES = ['queued', 'validating', 'deploying', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export const RunStateSchema = z.enum(RUN_STATES);
+export type RunState = z.infer<typeof RunStateSchema>;
+
+/** States a run does not leave on its own. */
+export const TERMINAL_RUN_STATES: readonly RunState[] = ['succeeded', 'failed', 'cancelled'];
+export const isTerminalRunState = (state: RunState): boolean => TERMINAL_RUN_STATES.includes(state);
+
+/** Node and task states (`retrying` while a failed task waits for its next attempt). */
+export const ELEMENT_STATES = ['idle', 'pending', 'running', 'done', 'failed', 'skipped', 'cancelled', 'retrying'] as const;
+export const ElementStateSchema = z.enum(ELEMENT_STATES);
+export type ElementState = z.infer<typeof ElementStateSchema>;
+
+export const ExecutorNameSchema = z.enum(['swarm', 'local']);
+export type ExecutorName = z.infer<typeof ExecutorNameSchema>;
+
+// ---------------------------------------------------------------------------- HTTP bodies
+
+/** `GET /healthz`. */
+export const HealthResponseSchema = z.object({ ok: z.literal(true), executor: ExecutorNameSchema });
+export type HealthResponse = z.infer<typeof HealthResponseSchema>;
+
+/** `POST /api/validate` answer (the request body is a graph document). */
+export const ValidateResponseSchema = z.object({ valid: z.boolean(), diagnostics: z.array(DiagnosticSchema) });
+export type ValidateResponse = z.infer<typeof ValidateResponseSchema>;
+
+/** One entry of `GET /api/graphs`. `GET /api/graphs/:id` answers the graph document itself. */
+export const GraphSummarySchema = z.object({ id: z.string(), name: z.string(), updatedAt: z.string() });
+export type GraphSummary = z.infer<typeof GraphSummarySchema>;
+
+/** `POST /api/uploads` answer (201). */
+export const UploadResponseSchema = z.object({
+  uploadId: z.string(),
+  name: z.string(),
+  size: z.number().int().nonnegative(),
+  durationSeconds: z.number().nonnegative(),
+});
+export type UploadResponse = z.infer<typeof UploadResponseSchema>;
+
+/** `POST /api/runs` body: a graph document or the id of a stored one, and an upload id. */
+export const CreateRunRequestSchema = z
+  .object({
+    graph: z.unknown().optional(),
+    graphId: z.string().min(1).optional(),
+    input: z.string().min(1),
+    executor: ExecutorNameSchema.optional(),
+  })
+  .refine((body) => (body.graph === undefined) !== (body.graphId === undefined), {
+    message: 'give exactly one of "graph" or "graphId"',
+    path: ['graph'],
+  });
+export type CreateRunRequest = z.infer<typeof CreateRunRequestSchema>;
+
+/** `POST /api/runs` answer (202). */
+export const CreateRunResponseSchema = z.object({ runId: z.string() });
+export type CreateRunResponse = z.infer<typeof CreateRunResponseSchema>;
+
+/** `POST /api/runs` answer (422) when the graph does not validate. */
+export const InvalidGraphResponseSchema = z.object({ diagnostics: z.array(DiagnosticSchema) });
+export type InvalidGraphResponse = z.infer<typeof InvalidGraphResponseSchema>;
+
+/** Every 4xx/5xx answer that is not a diagnostics list. */
+export const ErrorResponseSchema = z.object({ error: z.string() });
+export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;
+
+export const TaskViewSchema = z.object({
+  key: z.string(),
+  index: z.number().int().nonnegative(),
+  state: ElementStateSchema,
+  /** 0..1 */
+  progress: z.number().min(0).max(1),
+  attempt: z.number().int().nonnegative(),
+  host: z.string().optional(),
+  exitCode: z.number().int().nullable().optional(),
+  seconds: z.number().nonnegative().optional(),
+  bytes: z.number().nonnegative().optional(),
+  reason: z.string().optional(),
+});
+export type TaskView = z.infer<typeof TaskViewSchema>;
+
+export const NodeViewSchema = z.object({
+  state: ElementStateSchema,
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  tasks: z.array(TaskViewSchema),
+});
+export type NodeView = z.infer<typeof NodeViewSchema>;
+
+/** `GET /api/runs/:id`; `GET /api/runs` answers an array of these (newest first). */
+export const RunViewSchema = z.object({
+  runId: z.string(),
+  state: RunStateSchema,
+  reason: z.string().optional(),
+  graphId: z.string(),
+  executor: ExecutorNameSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  nodes: z.record(z.string(), NodeViewSchema),
+  /** Output files, relative to `/api/runs/:id/outputs/`. */
+  outputs: z.array(z.string()),
+});
+export type RunView = z.infer<typeof RunViewSchema>;
+
+// ---------------------------------------------------------------------------- socket.io
+
+/** Client → server: join (or leave) the room of one run to receive its events. */
+export const SubscribeMessageSchema = z.object({ runId: z.string().min(1) });
+export type SubscribeMessage = z.infer<typeof SubscribeMessageSchema>;
+
+export const RunStateEventSchema = z.object({ runId: z.string(), state: RunStateSchema, reason: z.string().optional() });
+export type RunStateEvent = z.infer<typeof RunStateEventSchema>;
+
+export const NodeStateEventSchema = z.object({
+  runId: z.string(),
+  nodeId: z.string(),
+  state: ElementStateSchema,
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+});
+export type NodeStateEvent = z.infer<typeof NodeStateEventSchema>;
+
+export const TaskStateEventSchema = z.object({
+  runId: z.string(),
+  key: z.string(),
+  nodeId: z.string(),
+  index: z.number().int().nonnegative(),
+  state: ElementStateSchema,
+  attempt: z.number().int().nonnegative(),
+  reason: z.string().optional(),
+});
+export type TaskStateEvent = z.infer<typeof TaskStateEventSchema>;
+
+export const TaskProgressEventSchema = z.object({
+  runId: z.string(),
+  key: z.string(),
+  nodeId: z.string(),
+  index: z.number().int().nonnegative(),
+  /** 0..1 */
+  fraction: z.number().min(0).max(1),
+  outTimeSeconds: z.number().nonnegative(),
+  speed: z.number().optional(),
+});
+export type TaskProgressEvent = z.infer<typeof TaskProgressEventSchema>;
+
+export const LogEventSchema = z.object({
+  runId: z.string(),
+  nodeId: z.string(),
+  key: z.string(),
+  stream: z.enum(['stdout', 'stderr']),
+  line: z.string(),
+});
+export type LogEvent = z.infer<typeof LogEventSchema>;
+
+/** Server → client events by name. */
+export const ServerEventSchemas = {
+  'run:state': RunStateEventSchema,
+  'node:state': NodeStateEventSchema,
+  'task:state': TaskStateEventSchema,
+  'task:progress': TaskProgressEventSchema,
+  log: LogEventSchema,
+} as const;
+export type ServerEventName = keyof typeof ServerEventSchemas;
+export type ServerEvents = { [K in ServerEventName]: z.infer<(typeof ServerEventSchemas)[K]> };
+
+/** Client → server events by name. */
+export const ClientEventSchemas = {
+  subscribe: SubscribeMessageSchema,
+  unsubscribe: SubscribeMessageSchema,
+} as const;
+export type ClientEventName = keyof typeof ClientEventSchemas;
+
+/** Guard: is `value` a valid payload of server event `name`? */
+export function isServerEvent<K extends ServerEventName>(name: K, value: unknown): value is ServerEvents[K] {
+  return ServerEventSchemas[name].safeParse(value).success;
+}
+
+/** The socket.io room of a run. */
+export const runRoom = (runId: string): string => `run:${runId}`;
