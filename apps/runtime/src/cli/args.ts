@@ -18,7 +18,7 @@ export function parse<O extends Options>(command: string, argv: string[], option
     throw new UsageError(
       parsed.positionals.length < positionals.length
         ? `missing ${positionals[parsed.positionals.length]!.toUpperCase()} (usage: reelflow ${command} ${usage} ...)`
-        `unexpected argument '${parsed.positionals[positionals.length]}'`,
+        : `unexpected argument '${parsed.positionals[positionals.length]}'`,
     );
   }
   return parsed;

@@ -1,4 +1,5 @@
 import { exportCommand, importCommand } from './commands/convert.js';
+import { simulateCommand } from './commands/simulate.js';
 import { validateCommand } from './commands/validate.js';
 import { processIO, UsageError, type CliIO } from './io.js';
 
@@ -8,7 +9,7 @@ const USAGE = `Usage: reelflow <command> [options]
 
 Commands:
   validate GRAPH [--constraints FILE.ocl]... [--json]
-  simulate GRAPH [--chunks N] [--workers K] [--cores C] [--json]
+  simulate GRAPH [--chunks N] [--workers K] [--cores C] [--duration S] [--json]
   run GRAPH --input VIDEO [--executor swarm|local] [--out DIR] [--json]
   serve [--port 8080] [--host 127.0.0.1] [--executor swarm|local] [--data-dir DIR]
   export GRAPH --format fbp-json|dot [--out FILE]
@@ -19,6 +20,7 @@ Add --debug to any command for stack traces.
 
 const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
+  simulate: simulateCommand,
   export: exportCommand,
   import: importCommand,
 };

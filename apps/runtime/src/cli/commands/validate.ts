@@ -1,5 +1,5 @@
 import { library } from '@reelflow/library';
-import { validateDocument } from '@reelflow/semantics';
+import { parseConstraints, validateDocument } from '@reelflow/semantics';
 import { parse } from '../args.js';
 import { formatDiagnostic } from '../format.js';
 import { readJson, readText, type CliIO } from '../io.js';
@@ -16,7 +16,7 @@ export async function validateCommand(argv: string[], io: CliIO): Promise<number
   const doc = await readJson(path);
   const constraintFiles = values.constraints ?? [];
   const constraints = await Promise.all(
-    constraintFiles.map(async (file) => ({ source: file, text: await readText(file) })),
+    constraintFiles.map(async (file) => parseConstraints(await readText(file), { source: file })),
   );
   const result = validateDocument(doc, library, { mode: 'all', constraints });
   if (values.json) {

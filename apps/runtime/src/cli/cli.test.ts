@@ -1,0 +1,156 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { main } from './main.js';
+
+const repo = new URL('../../../../', import.meta.url).pathname;
+const example = join(repo, 'examples/transcode-720p.reelflow.json');
+const exampleDoc = JSON.parse(readFileSync(example, 'utf8')) as {
+  nodes: Array<Record<string, unknown>>;
+  edges: Array<Record<string, unknown>>;
+};
+
+/** Run the CLI in-process and capture what it prints. */
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    isTTY: false,
+  });
+  return { code, stdout, stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'reelflow-cli-'));
+function writeDoc(name: string, doc: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof doc === 'string' ? doc : JSON.stringify(doc));
+  return path;
+}
+
+describe('reelflow validate', () => {
+  it('accepts the contract example (exit 0)', async () => {
+    const result = await cli('validate', example);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/valid/);
+  });
+
+  it('prints {valid, diagnostics} with --json', async () => {
+    const result = await cli('validate', example, '--json');
+    expect(JSON.parse(result.stdout)).toEqual({ valid: true, diagnostics: [] });
+  });
+
+  it('exits 1 and names each problem with its code and path', async () => {
+    const doc = structuredClone(exampleDoc);
+    delete doc.nodes[0]!.id; // missing field
+    doc.nodes[1]!.position = { x: 'left', y: 0 }; // wrong type
+    const path = writeDoc('broken.json', doc);
+    const result = await cli('validate', path);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('schema');
+    expect(result.stdout).toContain('$.nodes[0].id');
+    expect(result.stdout).toContain('$.nodes[1].position.x');
+  });
+
+  it('exits 1 for an unknown node type and a dangling edge', async () => {
+    const doc = structuredClone(exampleDoc);
+    doc.nodes[3]!.type = 'teleport';
+    doc.edges[5]!.to = { node: 'nowhere', port: 'in' };
+    const result = await cli('validate', writeDoc('refs.json', doc), '--json');
+    expect(result.code).toBe(1);
+    const codes = (
+      JSON.parse(result.stdout) as { diagnostics: Array<{ code: string }> }
+    ).diagnostics.map((d) => d.code);
+    expect(codes).toContain('unknown-node-type');
+    expect(codes).toContain('dangling-edge');
+  });
+
+  it('exits 2 with one clear line for a file that is not JSON', async () => {
+    const result = await cli('validate', writeDoc('not.json', '{ nodes: ['));
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/not valid JSON/);
+  });
+
+  it('exits 2 for a missing file and for bad arguments', async () => {
+    expect((await cli('validate', join(dir, 'absent.json'))).stderr).toMatch(
+      /cannot read .*absent\.json: no such file/,
+    );
+    expect((await cli('validate')).code).toBe(2);
+    expect((await cli('validate', example, '--colour')).code).toBe(2);
+    expect((await cli('frobnicate')).code).toBe(2);
+  });
+});
+
+describe('reelflow export / import', () => {
+  it('round-trips through NoFlo FBP JSON to an equal graph', async () => {
+    const exported = await cli('export', example, '--format', 'fbp-json');
+    expect(exported.code).toBe(0);
+    const fbpPath = writeDoc('graph.fbp.json', exported.stdout);
+    const imported = await cli('import', fbpPath);
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout)).toEqual(exampleDoc);
+  });
+
+  it('exports Graphviz DOT', async () => {
+    const result = await cli('export', example, '--format', 'dot');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^digraph/);
+  });
+
+  it('refuses a missing or unknown format and an invalid document', async () => {
+    expect((await cli('export', example)).code).toBe(2);
+    const unknown = await cli('export', example, '--format', 'yaml');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--format must be one of fbp-json, dot/);
+    expect((await cli('export', writeDoc('bad.json', { nodes: 3 }), '--format', 'dot')).code).toBe(
+      1,
+    );
+    expect((await cli('import', writeDoc('bad.fbp.json', { processes: { a: {} } }))).code).toBe(1);
+  });
+});
+
+describe('reelflow simulate', () => {
+  it('prints the trace, firings and makespan as JSON', async () => {
+    const result = await cli('simulate', example, '--chunks', '4', '--workers', '2', '--json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { firings: Record<string, number>; makespanSeconds: number; deadlock: boolean; trace: unknown[] };
+    expect(report.firings).toEqual({ src: 1, split: 1, xfer: 4, enc: 4, back: 4, merge: 1, out: 1 });
+    expect(report.deadlock).toBe(false);
+    expect(report.makespanSeconds).toBeGreaterThan(0);
+    expect(report.trace[0]).toEqual({ step: expect.any(Number), node: 'src', consumed: 0, produced: 1 });
+  });
+
+  it('exits 1 for an invalid graph and 2 for bad numbers', async () => {
+    const doc = structuredClone(exampleDoc);
+    doc.edges.splice(2, 1);
+    expect((await cli('simulate', writeDoc('cut.json', doc))).code).toBe(1);
+    const bad = await cli('simulate', example, '--workers', 'many');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--workers must be a whole number/);
+    expect((await cli('simulate', example, '--duration', '-3')).code).toBe(2);
+  });
+});
+
+describe('the reelflow binary', () => {
+  it('runs from the built package (npx reelflow)', async () => {
+    const bin = join(repo, 'apps/runtime/bin/reelflow.js');
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      bin,
+      'validate',
+      example,
+      '--json',
+    ]);
+    expect(JSON.parse(stdout).valid).toBe(true);
+    const bad = await promisify(execFile)(process.execPath, [
+      bin,
+      'validate',
+      writeDoc('nj.json', 'x'),
+    ]).catch((e: { code: number; stderr: string }) => e);
+    expect(bad).toMatchObject({ code: 2 });
+  });
+});
