@@ -1,0 +1,280 @@
+import { z } from 'zod';
+import type {
+  Calibration,
+  CompileContext,
+  MediaInfo,
+  NodeTypeDef,
+  TaskSpec,
+  Token,
+} from '@reelflow/fbp-model';
+import { onlyInput, task, taskParams } from '../../common.js';
+import { FFMPEG_HEAD, PROGRESS_ARGS, seconds, writeArgs } from '../../ffmpeg.js';
+import { MKV, TS, type ChunkFormat } from '../../formats.js';
+import { locate, pad5, viaOf, workDir } from '../../paths.js';
+
+export const CODECS = ['h264', 'h265', 'vp9', 'av1'] as const;
+export type Codec = (typeof CODECS)[number];
+
+/** x264's preset names, slowest last; mapped onto each encoder's own speed scale below. */
+export const PRESETS = [
+  'ultrafast',
+  'superfast',
+  'veryfast',
+  'faster',
+  'fast',
+  'medium',
+  'slow',
+  'slower',
+  'veryslow',
+] as const;
+export type Preset = (typeof PRESETS)[number];
+
+/** Highest CRF each encoder accepts: 51 for x264/x265, 63 for VP9 and SVT-AV1. */
+const MAX_CRF: Record<Codec, number> = { h264: 51, h265: 51, vp9: 63, av1: 63 };
+
+const evenSize = (max: number, what: string) =>
+  z
+    .number()
+    .int()
+    .min(16)
+    .max(max)
+    .multipleOf(2, 'must be even (4:2:0 video)')
+    .optional()
+    .describe(
+      `Output ${what} in pixels (16–${max}, even). Leave empty to keep it, or to follow the other side's aspect.`,
+    );
+
+const params = z
+  .strictObject({
+    codec: z
+      .enum(CODECS)
+      .default('h264')
+      .describe('Video codec: h264 (libx264), h265 (libx265), vp9 (libvpx-vp9), av1 (SVT-AV1).'),
+    preset: z
+      .enum(PRESETS)
+      .default('veryfast')
+      .describe('Speed/quality trade-off, ultrafast to veryslow; mapped to each encoder.'),
+    crf: z
+      .number()
+      .int()
+      .min(0)
+      .max(63)
+      .default(23)
+      .describe(
+        'Constant quality, lower is better: 0–51 for h264/h265, 0–63 for vp9/av1. Ignored when bitrateKbps is set.',
+      ),
+    bitrateKbps: z
+      .number()
+      .int()
+      .min(50)
+      .max(200000)
+      .optional()
+      .describe('Target video bitrate in kbit/s (50–200000); replaces crf when set.'),
+    width: evenSize(7680, 'width'),
+    height: evenSize(4320, 'height'),
+    implementation: z
+      .enum(['software', 'hardware'])
+      .default('software')
+      .describe(
+        'software encoders, or VAAPI hardware encoders (needs /dev/dri on the worker; no AV1).',
+      ),
+    ...taskParams({ cpus: 2, memoryMb: 1024 }),
+  })
+  .superRefine((p, ctx) => {
+    if (p.crf > MAX_CRF[p.codec]) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['crf'],
+        message: `crf for ${p.codec} must be 0–${MAX_CRF[p.codec]}`,
+      });
+    }
+    if (p.implementation === 'hardware' && p.codec === 'av1') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['implementation'],
+        message: 'no hardware AV1 encoder is available; use software',
+      });
+    }
+  });
+export type EncodeParams = z.infer<typeof params>;
+
+/** Software encoder names. */
+const SOFTWARE: Record<Codec, string> = {
+  h264: 'libx264',
+  h265: 'libx265',
+  vp9: 'libvpx-vp9',
+  av1: 'libsvtav1',
+};
+/** VAAPI encoder names (AV1 is rejected by the schema). */
+const HARDWARE: Record<Exclude<Codec, 'av1'>, string> = {
+  h264: 'h264_vaapi',
+  h265: 'hevc_vaapi',
+  vp9: 'vp9_vaapi',
+};
+const VAAPI_DEVICE = '/dev/dri/renderD128';
+
+/** Where each codec's chunks go: H.264/H.265 in MPEG-TS (HLS-ready), VP9/AV1 in Matroska. */
+export const encodedChunkFormat = (codec: Codec): ChunkFormat =>
+  codec === 'h264' || codec === 'h265' ? TS : MKV;
+
+/** The encoder's own speed option for a preset name. */
+function speedArgs(codec: Codec, preset: Preset): string[] {
+  const rank = PRESETS.indexOf(preset);
+  switch (codec) {
+    case 'h264':
+    case 'h265':
+      return ['-preset', preset];
+    case 'vp9': {
+      const cpuUsed = 8 - rank; // ultrafast 8 … veryslow 0
+      return [
+        '-deadline',
+        cpuUsed >= 6 ? 'realtime' : 'good',
+        '-cpu-used',
+        String(cpuUsed),
+        '-row-mt',
+        '1',
+      ];
+    }
+    case 'av1':
+      return ['-preset', String([12, 11, 10, 9, 8, 6, 4, 3, 2][rank])];
+  }
+}
+
+/** Rate control: a bitrate when given, else constant quality in each encoder's idiom. */
+function rateArgs(p: EncodeParams): string[] {
+  if (p.bitrateKbps !== undefined) return ['-b:v', `${p.bitrateKbps}k`];
+  if (p.implementation === 'hardware') return ['-qp', String(Math.min(p.crf, 51))];
+  // libvpx-vp9 only does constant quality when the bitrate cap is 0.
+  return p.codec === 'vp9' ? ['-crf', String(p.crf), '-b:v', '0'] : ['-crf', String(p.crf)];
+}
+
+/** The scale filter, built only from validated integers; -2 keeps the aspect with an even size. */
+function scaleFilter(p: EncodeParams): string | undefined {
+  if (p.width === undefined && p.height === undefined) return undefined;
+  return `scale=${p.width ?? -2}:${p.height ?? -2}`;
+}
+
+function videoArgs(p: EncodeParams): string[] {
+  const scale = scaleFilter(p);
+  if (p.implementation === 'hardware') {
+    const chain = [scale, 'format=nv12', 'hwupload'].filter((f) => f !== undefined).join(',');
+    return ['-vf', chain, '-c:v', HARDWARE[p.codec as Exclude<Codec, 'av1'>], ...rateArgs(p)];
+  }
+  // prettier-ignore
+  return [
+    ...(scale === undefined ? [] : ['-vf', scale]),
+    '-c:v', SOFTWARE[p.codec],
+    ...speedArgs(p.codec, p.preset),
+    ...rateArgs(p),
+    // 4:2:0 8-bit plays everywhere; a 10-bit or 4:4:4 source would otherwise stay so.
+    '-pix_fmt', 'yuv420p',
+  ];
+}
+
+/**
+ * Keep chunks joinable: a closed GOP opening on a keyframe, timestamps passed through untouched
+ * (no frame duplicated or dropped at the edges), audio starting with the video, and the source
+ * position as timestamp offset so encoded chunks can also be listed directly as HLS segments.
+ */
+function joinArgs(input: Token): string[] {
+  // prettier-ignore
+  return [
+    '-flags', '+cgop',
+    '-force_key_frames', 'expr:eq(n,0)',
+    '-fps_mode', 'passthrough',
+    '-enc_time_base:v', '-1',
+    // Never shift a chunk to make its first B-frame DTS non-negative: it would move off the source timeline.
+    '-avoid_negative_ts', 'disabled',
+    ...(input.startSeconds === undefined ? [] : ['-output_ts_offset', seconds(input.startSeconds)]),
+  ];
+}
+
+/** AAC for the MPEG-TS/MP4 codecs, Opus for the WebM ones; padded to start with the video. */
+function audioArgs(codec: Codec): string[] {
+  const encoder = codec === 'h264' || codec === 'h265' ? 'aac' : 'libopus';
+  return ['-af', 'aresample=async=1:first_pts=0', '-c:a', encoder, '-b:a', '128k'];
+}
+
+function compile(ctx: CompileContext<EncodeParams>): TaskSpec[] {
+  const p = ctx.params;
+  const input = onlyInput(ctx);
+  const via = viaOf(input);
+  const format = encodedChunkFormat(p.codec);
+  const path = `${workDir(ctx.node.id)}/chunk_${pad5(ctx.index)}.${format.ext}`;
+  // prettier-ignore
+  const argv = [
+    ...FFMPEG_HEAD,
+    ...(p.implementation === 'hardware' ? ['-vaapi_device', VAAPI_DEVICE] : []),
+    '-i', locate(ctx.storage, input.path, via),
+    '-map', '0:v:0', '-map', '0:a:0?',
+    ...videoArgs(p),
+    ...joinArgs(input),
+    ...audioArgs(p.codec),
+    ...PROGRESS_ARGS,
+    '-f', format.muxer,
+    ...writeArgs(via),
+    locate(ctx.storage, path, via),
+  ];
+  return [
+    task(ctx, {
+      argv,
+      via,
+      outputs: [{ kind: 'file', path, dataType: 'chunk' }],
+      durationSeconds: input.durationSeconds,
+    }),
+  ];
+}
+
+/** Relative cost of a preset against veryfast (measured roughly with x264). */
+const PRESET_COST: Record<Preset, number> = {
+  ultrafast: 0.35,
+  superfast: 0.5,
+  veryfast: 1,
+  faster: 1.4,
+  fast: 1.9,
+  medium: 2.5,
+  slow: 4,
+  slower: 8,
+  veryslow: 16,
+};
+/** Relative cost of a codec against H.264 at the same preset. */
+const CODEC_COST: Record<Codec, number> = { h264: 1, h265: 4, vp9: 3, av1: 3 };
+const REFERENCE_PIXELS = 1280 * 720;
+
+/** Output pixels per frame: the requested size, else the source's (aspect kept), else 720p. */
+function outputPixels(p: EncodeParams, media: MediaInfo): number {
+  const aspect =
+    media.width !== undefined && media.height !== undefined ? media.width / media.height : 16 / 9;
+  const width = p.width ?? (p.height !== undefined ? p.height * aspect : (media.width ?? 1280));
+  const height = p.height ?? (p.width !== undefined ? p.width / aspect : (media.height ?? 720));
+  return width * height;
+}
+
+function estimateSeconds(p: EncodeParams, media: MediaInfo, calibration: Calibration): number {
+  const hardware = p.implementation === 'hardware' ? 0.25 : 1;
+  const work =
+    media.durationSeconds *
+    calibration.encodeSecondsPerSecond *
+    (outputPixels(p, media) / REFERENCE_PIXELS) *
+    PRESET_COST[p.preset] *
+    CODEC_COST[p.codec] *
+    hardware;
+  return calibration.taskOverheadSeconds + work;
+}
+
+/** Encodes one chunk; chunks stay joinable by stream copy (closed GOPs, continuous timestamps). */
+export const encode: NodeTypeDef<EncodeParams> = {
+  type: 'encode',
+  title: 'Encode',
+  description:
+    'Encodes one chunk (h264/h265/vp9/av1, preset, crf or bitrate, size, software or hardware).',
+  ports: [
+    { name: 'in', direction: 'in', dataType: 'chunk', multiplicity: 'one', required: true },
+    { name: 'out', direction: 'out', dataType: 'chunk', multiplicity: 'one' },
+  ],
+  params,
+  firing: 'map',
+  compile,
+  estimateSeconds,
+  cores: (p) => Math.max(1, Math.round(p.cpus)),
+};

@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { createSimulator, simulateGraph } from './simulator.js';
+import { DEFAULT_CALIBRATION } from './cost.js';
+import { buildGraph, pipelineGraph, testLibrary } from './testing.js';
+
+const library = testLibrary();
+
+describe('simulateGraph', () => {
+  it.each([1, 2, 1000])(
+    'fires the pipeline for %i chunks with the CONTRACTS report shape',
+    (chunks) => {
+      const report = simulateGraph(pipelineGraph(), library, { chunks, workers: 2, cores: 4 });
+      expect(Object.keys(report).sort()).toEqual([
+        'deadlock',
+        'firings',
+        'makespanSeconds',
+        'trace',
+      ]);
+      expect(report.firings).toEqual({
+        src: 1,
+        split: 1,
+        xfer: chunks,
+        enc: chunks,
+        back: chunks,
+        merge: 1,
+        out: 1,
+      });
+      expect(report.deadlock).toBe(false);
+      expect(report.trace).toHaveLength(4 + 3 * chunks);
+      expect(report.trace[0]).toEqual({ step: 1, node: 'src', consumed: 0, produced: 1 });
+      expect(report.trace[1]).toEqual({ step: 2, node: 'split', consumed: 1, produced: chunks });
+      expect(report.trace.find((e) => e.node === 'merge')).toMatchObject({
+        consumed: chunks,
+        produced: 1,
+      });
+      expect(report.trace.at(-1)).toEqual({
+        step: 4 + 3 * chunks,
+        node: 'out',
+        consumed: 1,
+        produced: 0,
+      });
+    },
+  );
+
+  it('predicts the makespan of a chain as the sum of its task times', () => {
+    const c = { encodeSecondsPerSecond: 0.5, copySecondsPerSecond: 0.1, taskOverheadSeconds: 1 };
+    const report = simulateGraph(pipelineGraph(), library, {
+      chunks: 1,
+      workers: 1,
+      cores: 2,
+      calibration: c,
+      durationSeconds: 10,
+    });
+    const copy = 1 + 10 * 0.1;
+    const encode = (1 + 10 * 0.5) / 2; // two cores
+    expect(report.makespanSeconds).toBeCloseTo(5 * copy + encode, 9);
+  });
+
+  it('predicts a shorter makespan with more workers, bounded below by the work per core', () => {
+    const run = (workers: number) =>
+      simulateGraph(pipelineGraph(), library, {
+        chunks: 40,
+        workers,
+        cores: 2,
+        calibration: DEFAULT_CALIBRATION,
+        durationSeconds: 400,
+      });
+    const one = run(1).makespanSeconds;
+    const four = run(4).makespanSeconds;
+    expect(four).toBeLessThan(one / 2.5);
+    // 40 encodes of 10 s each need (1 + 4) core-seconds of work: at least 200 core-seconds on 8 cores
+    expect(four).toBeGreaterThanOrEqual(
+      (40 * (1 + 10 * DEFAULT_CALIBRATION.encodeSecondsPerSecond)) / 8,
+    );
+  });
+
+  it('reports a deadlock and stops', () => {
+    const graph = buildGraph({ src: 'source', merge: 'merge', out: 'stream' }, [
+      ['src', 'merge'],
+      ['merge', 'out'],
+    ]);
+    const report = simulateGraph(graph, library, { chunks: 3 });
+    expect(report.deadlock).toBe(true);
+    expect(report.firings).toEqual({ src: 1, merge: 0, out: 0 });
+  });
+
+  it('is deterministic', () => {
+    const options = { chunks: 25, workers: 3, cores: 2 };
+    expect(simulateGraph(pipelineGraph(), library, options)).toEqual(
+      simulateGraph(pipelineGraph(), library, options),
+    );
+  });
+
+  it('derives the chunk count from the split parameters when none is given', () => {
+    const graph = buildGraph(
+      { src: 'source', split: ['split', { segmentSeconds: 7 }], merge: 'merge' },
+      [
+        ['src', 'split'],
+        ['split', 'merge'],
+      ],
+    );
+    expect(simulateGraph(graph, library, { durationSeconds: 60 }).trace[1]!.produced).toBe(9);
+  });
+});
+
+describe('simulator', () => {
+  it('steps one firing at a time and runs to quiescence', () => {
+    const sim = createSimulator(pipelineGraph(), library, { chunks: 3 });
+    expect(sim.step()).toMatchObject({ kind: 'fired', entries: [{ node: 'src' }] });
+    expect(sim.step()).toMatchObject({ kind: 'fired', entries: [{ node: 'split', produced: 3 }] });
+    expect(sim.run()).toEqual({ kind: 'done', state: 'succeeded' });
+    expect(sim.trace).toHaveLength(13);
+    expect(sim.step()).toEqual({ kind: 'done', state: 'succeeded' });
+  });
+
+  it('pauses before a node with a breakpoint fires, once per firing', () => {
+    const sim = createSimulator(pipelineGraph(), library, { chunks: 2, workers: 1, cores: 1 });
+    sim.setBreakpoint('enc');
+    const hit = sim.run();
+    expect(hit).toEqual({ kind: 'breakpoint', nodeId: 'enc', key: 'enc:0' });
+    expect(sim.trace.some((e) => e.node === 'enc')).toBe(false);
+    expect(sim.run()).toEqual({ kind: 'breakpoint', nodeId: 'enc', key: 'enc:1' });
+    expect(sim.trace.filter((e) => e.node === 'enc').map((e) => e.key)).toEqual(['enc:0']);
+    sim.setBreakpoint('enc', false);
+    expect(sim.run()).toEqual({ kind: 'done', state: 'succeeded' });
+  });
+
+  it('stops a run when paused from a step listener', () => {
+    const sim = createSimulator(pipelineGraph(), library, { chunks: 5 });
+    sim.onStep = (result) => {
+      if (result.kind === 'fired' && result.entries.some((e) => e.node === 'back')) sim.pause();
+    };
+    sim.run();
+    expect(sim.paused).toBe(true);
+    expect(sim.trace.at(-1)!.node).toBe('back');
+    expect(sim.engine.run.state).toBe('running');
+  });
+
+  it('steps back through the trace and forward again to the same trace', () => {
+    const sim = createSimulator(pipelineGraph(), library, { chunks: 4, workers: 2 });
+    sim.run();
+    const trace = sim.trace.map((e) => ({ ...e }));
+    const time = sim.time;
+    let backs = 0;
+    while (sim.trace.length > 6 && sim.back()) backs++;
+    expect(backs).toBeGreaterThan(0);
+    expect(sim.trace).toEqual(trace.slice(0, 6));
+    expect(sim.engine.run.state).toBe('running');
+    sim.run();
+    expect(sim.trace).toEqual(trace);
+    expect(sim.time).toBe(time);
+    while (sim.back());
+    expect(sim.trace).toEqual([]);
+    expect(sim.engine.run.state).toBe('queued');
+  });
+
+  it('plays failures: an automatic retry after the backoff, in virtual time', () => {
+    let failures = 0;
+    const sim = createSimulator(pipelineGraph(), library, {
+      chunks: 1,
+      engine: { backoffMs: 5000 },
+      fail: (f) => (f.key === 'enc:0' && f.attempt === 1 ? (failures++, 'crash') : undefined),
+    });
+    sim.run();
+    expect(failures).toBe(1);
+    expect(sim.engine.run.state).toBe('succeeded');
+    const attempts = sim.trace.filter((e) => e.node === 'enc');
+    expect(attempts.map((e) => e.failed)).toEqual(['crash', undefined]);
+    expect(attempts[1]!.start - attempts[0]!.end).toBeCloseTo(5, 9);
+  });
+});
