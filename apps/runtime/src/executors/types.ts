@@ -3,10 +3,32 @@ import type { TaskSpec } from '@reelflow/fbp-model';
 /** What an executor reports about a task it launched. `key` is `TaskSpec.key`. */
 export type ExecutorEvent =
   | { type: 'started'; runId: string; key: string; attempt: number; host?: string }
-  | { type: 'progress'; runId: string; key: string; attempt: number; fraction: number; outTimeSeconds: number; speed?: number }
-  | { type: 'log'; runId: string; key: string; attempt: number; stream: 'stdout' | 'stderr'; line: string }
+  | {
+      type: 'progress';
+      runId: string;
+      key: string;
+      attempt: number;
+      fraction: number;
+      outTimeSeconds: number;
+      speed?: number;
+    }
+  | {
+      type: 'log';
+      runId: string;
+      key: string;
+      attempt: number;
+      stream: 'stdout' | 'stderr';
+      line: string;
+    }
   | { type: 'succeeded'; runId: string; key: string; attempt: number; seconds: number }
-  | { type: 'failed'; runId: string; key: string; attempt: number; exitCode: number | null; reason: string }
+  | {
+      type: 'failed';
+      runId: string;
+      key: string;
+      attempt: number;
+      exitCode: number | null;
+      reason: string;
+    }
   | { type: 'cancelled'; runId: string; key: string; attempt: number };
 
 export interface LaunchRequest {
@@ -16,6 +38,11 @@ export interface LaunchRequest {
   readonly attempt: number;
   /** Host path of the run directory (mounted into containers at `spec`'s storage root). */
   readonly runDir: string;
+  /**
+   * Bind-mount `runDir` into the task (swarm). Default true; false for tasks that reach their
+   * data over `http` and may run on hosts that do not have the run directory.
+   */
+  readonly mountRunDir?: boolean;
 }
 
 /**
@@ -32,7 +59,9 @@ export interface Executor {
   /** Stop and remove everything left of a run (services, containers, processes). */
   cleanupRun(runId: string): Promise<void>;
   /** Task keys of a run still known to the executor (for reconciliation after a restart). */
-  listRunTasks(runId: string): Promise<Array<{ key: string; attempt: number; state: 'running' | 'succeeded' | 'failed' }>>;
+  listRunTasks(
+    runId: string,
+  ): Promise<Array<{ key: string; attempt: number; state: 'running' | 'succeeded' | 'failed' }>>;
   onEvent(listener: (event: ExecutorEvent) => void): () => void;
   close(): Promise<void>;
 }
