@@ -7,7 +7,15 @@ import { z } from 'zod';
 import { DiagnosticSchema } from './diagnostic.js';
 
 /** Run states, in the order a run normally passes through them. */
-export const RUN_STATES = ['queued', 'validating', 'deploying', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export const RUN_STATES = [
+  'queued',
+  'validating',
+  'deploying',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+] as const;
 export const RunStateSchema = z.enum(RUN_STATES);
 export type RunState = z.infer<typeof RunStateSchema>;
 
@@ -16,7 +24,16 @@ export const TERMINAL_RUN_STATES: readonly RunState[] = ['succeeded', 'failed', 
 export const isTerminalRunState = (state: RunState): boolean => TERMINAL_RUN_STATES.includes(state);
 
 /** Node and task states (`retrying` while a failed task waits for its next attempt). */
-export const ELEMENT_STATES = ['idle', 'pending', 'running', 'done', 'failed', 'skipped', 'cancelled', 'retrying'] as const;
+export const ELEMENT_STATES = [
+  'idle',
+  'pending',
+  'running',
+  'done',
+  'failed',
+  'skipped',
+  'cancelled',
+  'retrying',
+] as const;
 export const ElementStateSchema = z.enum(ELEMENT_STATES);
 export type ElementState = z.infer<typeof ElementStateSchema>;
 
@@ -30,11 +47,18 @@ export const HealthResponseSchema = z.object({ ok: z.literal(true), executor: Ex
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;
 
 /** `POST /api/validate` answer (the request body is a graph document). */
-export const ValidateResponseSchema = z.object({ valid: z.boolean(), diagnostics: z.array(DiagnosticSchema) });
+export const ValidateResponseSchema = z.object({
+  valid: z.boolean(),
+  diagnostics: z.array(DiagnosticSchema),
+});
 export type ValidateResponse = z.infer<typeof ValidateResponseSchema>;
 
 /** One entry of `GET /api/graphs`. `GET /api/graphs/:id` answers the graph document itself. */
-export const GraphSummarySchema = z.object({ id: z.string(), name: z.string(), updatedAt: z.string() });
+export const GraphSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  updatedAt: z.string(),
+});
 export type GraphSummary = z.infer<typeof GraphSummarySchema>;
 
 /** `POST /api/uploads` answer (201). */
@@ -90,7 +114,8 @@ export type TaskView = z.infer<typeof TaskViewSchema>;
 export const NodeViewSchema = z.object({
   state: ElementStateSchema,
   done: z.number().int().nonnegative(),
-  total: z.number().int().nonnegative(),
+  /** null until the node knows how many tasks it gets (before its split has run). */
+  total: z.number().int().nonnegative().nullable(),
   tasks: z.array(TaskViewSchema),
 });
 export type NodeView = z.infer<typeof NodeViewSchema>;
@@ -116,7 +141,18 @@ export type RunView = z.infer<typeof RunViewSchema>;
 export const SubscribeMessageSchema = z.object({ runId: z.string().min(1) });
 export type SubscribeMessage = z.infer<typeof SubscribeMessageSchema>;
 
-export const RunStateEventSchema = z.object({ runId: z.string(), state: RunStateSchema, reason: z.string().optional() });
+/** The server's answer to `subscribe`: the run as it is now, so nothing is missed between load and events. */
+export const SubscribeAckSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), run: RunViewSchema }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+export type SubscribeAck = z.infer<typeof SubscribeAckSchema>;
+
+export const RunStateEventSchema = z.object({
+  runId: z.string(),
+  state: RunStateSchema,
+  reason: z.string().optional(),
+});
 export type RunStateEvent = z.infer<typeof RunStateEventSchema>;
 
 export const NodeStateEventSchema = z.object({
@@ -124,7 +160,7 @@ export const NodeStateEventSchema = z.object({
   nodeId: z.string(),
   state: ElementStateSchema,
   done: z.number().int().nonnegative(),
-  total: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative().nullable(),
 });
 export type NodeStateEvent = z.infer<typeof NodeStateEventSchema>;
 
@@ -179,7 +215,10 @@ export const ClientEventSchemas = {
 export type ClientEventName = keyof typeof ClientEventSchemas;
 
 /** Guard: is `value` a valid payload of server event `name`? */
-export function isServerEvent<K extends ServerEventName>(name: K, value: unknown): value is ServerEvents[K] {
+export function isServerEvent<K extends ServerEventName>(
+  name: K,
+  value: unknown,
+): value is ServerEvents[K] {
   return ServerEventSchemas[name].safeParse(value).success;
 }
 

@@ -12,6 +12,7 @@ import { source } from './nodes/source/index.js';
 import { split } from './nodes/split/index.js';
 import { stream } from './nodes/stream/index.js';
 import { transfer } from './nodes/transfer/index.js';
+import { withConstraints } from './constraints/index.js';
 
 export { source, type SourceParams } from './nodes/source/index.js';
 export { split, SEGMENT_LIST, type SplitParams } from './nodes/split/index.js';
@@ -50,6 +51,7 @@ export { parseSegmentList, outputTokens, type SegmentEntry } from './tokens.js';
 export { hlsPlaylist, type HlsSegment } from './hls.js';
 export { safeName, workDir, outputDir, locate, assertRunPath, type Via } from './paths.js';
 export { chunkFormatForCodec, type ChunkFormat } from './formats.js';
+export * from './constraints/index.js';
 /** Test helpers, for this package's tests and others'. */
 export { compileNode, videoToken, chunkToken, type CompileOptions } from './testing.js';
 
@@ -57,4 +59,4 @@ export { compileNode, videoToken, chunkToken, type CompileOptions } from './test
 export const nodeTypes = [source, split, transfer, encode, merge, stream, probe, quality] as const;
 
 /** The library of node types that validation, simulation and the runtime look types up in. */
-export const library: NodeLibrary = createLibrary(nodeTypes);
+export const library: NodeLibrary = createLibrary(withConstraints(nodeTypes));

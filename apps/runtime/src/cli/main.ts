@@ -1,4 +1,6 @@
 import { exportCommand, importCommand } from './commands/convert.js';
+import { runGraphCommand } from './commands/run.js';
+import { serveGraphCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
 import { validateCommand } from './commands/validate.js';
 import { processIO, UsageError, type CliIO } from './io.js';
@@ -10,8 +12,9 @@ const USAGE = `Usage: reelflow <command> [options]
 Commands:
   validate GRAPH [--constraints FILE.ocl]... [--json]
   simulate GRAPH [--chunks N] [--workers K] [--cores C] [--duration S] [--json]
-  run GRAPH --input VIDEO [--executor swarm|local] [--out DIR] [--json]
+  run GRAPH --input VIDEO [--executor swarm|local] [--out DIR] [--data-dir DIR] [--json]
   serve [--port 8080] [--host 127.0.0.1] [--executor swarm|local] [--data-dir DIR]
+        [--max-concurrent-runs N] [--max-lifespan-minutes M]
   export GRAPH --format fbp-json|dot [--out FILE]
   import FILE [--out GRAPH]
 
@@ -21,6 +24,8 @@ Add --debug to any command for stack traces.
 const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
   simulate: simulateCommand,
+  run: runGraphCommand,
+  serve: serveGraphCommand,
   export: exportCommand,
   import: importCommand,
 };

@@ -1,0 +1,27 @@
+import { runCommand } from '../../runs/cli-run.js';
+import { enumOption, parse } from '../args.js';
+import { UsageError, type CliIO } from '../io.js';
+
+export const EXECUTORS = ['swarm', 'local'] as const;
+
+/** `reelflow run GRAPH --input VIDEO [--executor swarm|local] [--out DIR] [--data-dir DIR] [--json]` */
+export async function runGraphCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(
+    'run',
+    argv,
+    {
+      input: { type: 'string', short: 'i' },
+      executor: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      'data-dir': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    ['graph'],
+  );
+  if (values.input === undefined) throw new UsageError('--input VIDEO is required');
+  const executor = values.executor === undefined ? undefined : enumOption('executor', values.executor, EXECUTORS, 'swarm');
+  return runCommand(
+    { graphPath: positionals[0]!, input: values.input, executor, out: values.out, json: values.json, dataDir: values['data-dir'] },
+    io,
+  );
+}

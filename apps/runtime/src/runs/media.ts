@@ -1,0 +1,119 @@
+import { execFile } from 'node:child_process';
+
+/** What ffprobe says about a media file. */
+export interface MediaFacts {
+  readonly durationSeconds: number;
+  readonly hasVideo: boolean;
+  readonly width?: number;
+  readonly height?: number;
+  readonly codec?: string;
+  readonly frames?: number;
+  readonly frameRate?: number;
+}
+
+/** Why a file is not usable media, in words a person can act on. */
+export class MediaError extends Error {
+  override readonly name = 'MediaError';
+}
+
+interface ProbeJson {
+  format?: { duration?: string; format_name?: string };
+  streams?: Array<{
+    codec_type?: string;
+    codec_name?: string;
+    width?: number;
+    height?: number;
+    nb_frames?: string;
+    nb_read_frames?: string;
+    avg_frame_rate?: string;
+    duration?: string;
+  }>;
+}
+
+function ratio(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  const [n, d] = text.split('/').map(Number);
+  return d ? n! / d : Number.isFinite(n) ? n : undefined;
+}
+
+function runProbe(
+  args: string[],
+  timeoutMs: number,
+): Promise<{ json?: ProbeJson; stderr: string }> {
+  return new Promise((done) => {
+    execFile(
+      'ffprobe',
+      args,
+      { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err && !stdout) return done({ stderr: String(stderr || err.message) });
+        try {
+          done({ json: JSON.parse(stdout) as ProbeJson, stderr: String(stderr) });
+        } catch {
+          done({ stderr: String(stderr) });
+        }
+      },
+    );
+  });
+}
+
+/**
+ * Probe a file with ffprobe (JSON output). Throws a MediaError when it is not a video, has no
+ * duration, or ffprobe cannot read it (a truncated file). `countFrames` decodes the whole
+ * video stream to count its frames exactly (slow; tests use it).
+ */
+export async function probeMedia(
+  path: string,
+  opts: { countFrames?: boolean; timeoutMs?: number } = {},
+): Promise<MediaFacts> {
+  const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams'];
+  if (opts.countFrames) args.push('-count_frames', '-select_streams', 'v:0');
+  const { json, stderr } = await runProbe([...args, path], opts.timeoutMs ?? 60_000);
+  if (!json)
+    throw new MediaError(
+      `not a readable media file (${firstLine(stderr) || 'ffprobe could not parse it'})`,
+    );
+  const video = json.streams?.find((s) => s.codec_type === 'video');
+  if (!video) throw new MediaError('the file has no video stream');
+  const duration = Number(json.format?.duration ?? video.duration);
+  if (!Number.isFinite(duration) || duration <= 0)
+    throw new MediaError('the video has no duration (empty or truncated file)');
+  const frames = Number(video.nb_read_frames ?? video.nb_frames);
+  return {
+    durationSeconds: duration,
+    hasVideo: true,
+    width: video.width,
+    height: video.height,
+    codec: video.codec_name,
+    frames: Number.isFinite(frames) ? frames : undefined,
+    frameRate: ratio(video.avg_frame_rate),
+  };
+}
+
+/**
+ * Decode the last seconds of a file and report the first error line, or undefined when it is
+ * clean. Catches truncated files whose header still looks fine (their index points past the
+ * end), without decoding the whole video.
+ */
+export function tailDecodeError(path: string, timeoutMs = 60_000): Promise<string | undefined> {
+  return new Promise((done) => {
+    execFile(
+      'ffmpeg',
+      ['-v', 'error', '-nostdin', '-sseof', '-3', '-i', path, '-map', '0:v:0', '-f', 'null', '-'],
+      { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+      (err, _stdout, stderr) => {
+        const line = firstLine(String(stderr));
+        done(line || (err ? err.message : undefined));
+      },
+    );
+  });
+}
+
+function firstLine(text: string): string {
+  return (
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? ''
+  );
+}

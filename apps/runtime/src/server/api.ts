@@ -1,0 +1,176 @@
+import express, { type Request, type Router } from 'express';
+import {
+  CreateRunRequestSchema,
+  loadGraph,
+  type CreateRunResponse,
+  type Graph,
+  type HealthResponse,
+  type ValidateResponse,
+} from '@reelflow/fbp-model';
+import type { RunManager } from '../runs/manager.js';
+import type { Store } from '../store/store.js';
+import { HttpError, route } from './errors.js';
+import { getLogs, getOutput, getRunFile, putRunFile } from './files.js';
+import { handleUpload } from './uploads.js';
+
+export interface ApiOptions {
+  readonly store: Store;
+  readonly manager: RunManager;
+  readonly dataDir: string;
+  readonly uploadsDir: string;
+  readonly maxUploadBytes: number;
+  /** Largest JSON body (a graph document). */
+  readonly jsonLimit?: string;
+}
+
+/** A graph document from a request body, schema-checked; 400 with the first problem otherwise. */
+function graphFromBody(body: unknown): Graph {
+  const loaded = loadGraph(body);
+  if (!loaded.graph) {
+    throw new HttpError(
+      400,
+      `the body is not a graph document: ${loaded.diagnostics[0]?.message ?? 'unknown problem'}`,
+    );
+  }
+  return loaded.graph;
+}
+
+const param = (req: Request, name: string): string => String(req.params[name]);
+
+/** The HTTP API of CONTRACTS section 5 (everything but `/metrics` and the designer). */
+export function createApi(opts: ApiOptions): Router {
+  const { store, manager } = opts;
+  const files = { store, dataDir: opts.dataDir };
+  const api = express.Router();
+  const json = express.json({ limit: opts.jsonLimit ?? '5mb' });
+
+  api.get('/healthz', (_req, res) => {
+    const body: HealthResponse = { ok: true, executor: manager.executorName };
+    res.json(body);
+  });
+
+  api.post('/api/validate', json, (req, res) => {
+    const { valid, diagnostics } = manager.validate(req.body);
+    const body: ValidateResponse = { valid, diagnostics };
+    res.json(body);
+  });
+
+  // ---------------------------------------------------------------- graphs
+  api.get('/api/graphs', (_req, res) => {
+    res.json(store.listGraphs());
+  });
+  api.post('/api/graphs', json, (req, res) => {
+    const graph = graphFromBody(req.body);
+    if (store.getGraph(graph.id)) {
+      throw new HttpError(
+        409,
+        `a graph with id ${JSON.stringify(graph.id)} exists; PUT /api/graphs/${graph.id} to replace it`,
+      );
+    }
+    store.putGraph(graph);
+    res
+      .status(201)
+      .location(`/api/graphs/${encodeURIComponent(graph.id)}`)
+      .json(graph);
+  });
+  api.get('/api/graphs/:id', (req, res) => {
+    const graph = store.getGraph(param(req, 'id'));
+    if (!graph) throw new HttpError(404, `no graph ${param(req, 'id')}`);
+    res.json(graph);
+  });
+  api.put('/api/graphs/:id', json, (req, res) => {
+    const graph = graphFromBody(req.body);
+    if (graph.id !== param(req, 'id')) {
+      throw new HttpError(
+        400,
+        `the graph's id ${JSON.stringify(graph.id)} does not match the URL (${param(req, 'id')})`,
+      );
+    }
+    const existed = store.putGraph(graph);
+    res.status(existed ? 200 : 201).json(graph);
+  });
+  api.delete('/api/graphs/:id', (req, res) => {
+    if (!store.deleteGraph(param(req, 'id')))
+      throw new HttpError(404, `no graph ${param(req, 'id')}`);
+    res.status(204).end();
+  });
+
+  // ---------------------------------------------------------------- uploads
+  api.post(
+    '/api/uploads',
+    route((req, res) =>
+      handleUpload(req, res, { store, uploadsDir: opts.uploadsDir, maxBytes: opts.maxUploadBytes }),
+    ),
+  );
+
+  // ---------------------------------------------------------------- runs
+  api.post('/api/runs', json, (req, res) => {
+    const parsed = CreateRunRequestSchema.safeParse(req.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new HttpError(
+        400,
+        `bad run request: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+      );
+    }
+    const { graph: doc, graphId, input, executor } = parsed.data;
+    const graph = graphId === undefined ? doc : store.getGraph(graphId);
+    if (graph === undefined) throw new HttpError(404, `no graph ${graphId}`);
+    const upload = store.getUpload(input);
+    if (!upload)
+      throw new HttpError(
+        400,
+        `no upload ${JSON.stringify(input)}: POST the video to /api/uploads first`,
+      );
+    const run = manager.create(
+      graph,
+      { path: upload.path, uploadId: upload.id, durationSeconds: upload.durationSeconds },
+      executor,
+    );
+    const body: CreateRunResponse = { runId: run.id };
+    res.status(202).location(`/api/runs/${run.id}`).json(body);
+  });
+  api.get(
+    '/api/runs',
+    route(async (_req, res) => res.json(await manager.list())),
+  );
+  api.get(
+    '/api/runs/:id',
+    route(async (req, res) => {
+      const view = await manager.view(param(req, 'id'));
+      if (!view) throw new HttpError(404, `no run ${param(req, 'id')}`);
+      res.json(view);
+    }),
+  );
+  api.post('/api/runs/:id/cancel', (req, res) => {
+    manager.cancel(param(req, 'id'));
+    res.status(202).json({ runId: param(req, 'id') });
+  });
+  api.post(
+    '/api/runs/:id/nodes/:node/retry',
+    route(async (req, res) => {
+      await manager.retryNode(param(req, 'id'), param(req, 'node'));
+      res.status(202).json({ runId: param(req, 'id'), nodeId: param(req, 'node') });
+    }),
+  );
+  api.get(
+    '/api/runs/:id/logs',
+    route((req, res) => getLogs(req, res, files)),
+  );
+  api.get(
+    '/api/runs/:id/outputs/*path',
+    route((req, res) => getOutput(req, res, files)),
+  );
+  api.get(
+    '/api/runs/:id/files/*path',
+    route((req, res) => getRunFile(req, res, files)),
+  );
+  api.put(
+    '/api/runs/:id/files/*path',
+    route((req, res) => putRunFile(req, res, files)),
+  );
+  api.all('/api/*rest', (req) => {
+    throw new HttpError(404, `no route ${req.method} ${req.path}`);
+  });
+  return api;
+}

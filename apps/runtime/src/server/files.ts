@@ -1,0 +1,139 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { nodeLogPath, resolveInside, runDirOf } from '../runs/rundir.js';
+import type { Store } from '../store/store.js';
+import { HttpError } from './errors.js';
+import { mediaType } from './mime.js';
+
+export interface FileRouteOptions {
+  readonly store: Store;
+  readonly dataDir: string;
+}
+
+/** Folders of a run the `http` transfer strategy may write into (never its input or logs). */
+const WRITABLE = ['work', 'outputs'];
+
+/** The run of a request's `:id`, or 404. */
+function runOf(req: Request, opts: FileRouteOptions) {
+  const run = opts.store.getRun(String(req.params.id));
+  if (!run) throw new HttpError(404, `no run ${String(req.params.id)}`);
+  return { run, dir: runDirOf(opts.dataDir, run.id) };
+}
+
+/** The `*path` of a route as a relative path (express 5 gives the segments as an array). */
+function wildcard(req: Request): string {
+  const raw = (req.params as Record<string, unknown>).path;
+  return Array.isArray(raw) ? raw.join('/') : String(raw ?? '');
+}
+
+/** Resolve a requested path under `root`, or refuse it with 400. */
+function confined(root: string, rel: string): string {
+  const abs = resolveInside(root, rel);
+  if (!abs || rel.split('/').some((s) => s === '..')) {
+    throw new HttpError(400, `the path ${JSON.stringify(rel)} is outside the run directory`);
+  }
+  return abs;
+}
+
+/** Send a file with the right media type and Range support (sendFile handles ranges). */
+async function sendConfined(res: Response, root: string, rel: string): Promise<void> {
+  const abs = confined(root, rel);
+  const info = await stat(abs).catch(() => undefined);
+  if (!info?.isFile()) throw new HttpError(404, `no file ${rel}`);
+  const type = mediaType(abs);
+  await new Promise<void>((resolve, reject) => {
+    res.sendFile(
+      abs,
+      {
+        dotfiles: 'allow',
+        acceptRanges: true,
+        cacheControl: false,
+        // Set before the file's own type is guessed, so these win.
+        headers: { 'Cache-Control': 'no-cache', ...(type ? { 'Content-Type': type } : {}) },
+      },
+      (err) => (err && !res.headersSent ? reject(err) : resolve()),
+    );
+  });
+}
+
+/** `GET /api/runs/:id/outputs/*path`: the run's published files (mp4, HLS playlist and segments). */
+export async function getOutput(
+  req: Request,
+  res: Response,
+  opts: FileRouteOptions,
+): Promise<void> {
+  const { dir } = runOf(req, opts);
+  await sendConfined(res, dir.outputs, wildcard(req));
+}
+
+/** `GET /api/runs/:id/files/*path`: any file of the run directory (the `http` transfer pulls these). */
+export async function getRunFile(
+  req: Request,
+  res: Response,
+  opts: FileRouteOptions,
+): Promise<void> {
+  const { dir } = runOf(req, opts);
+  await sendConfined(res, dir.root, wildcard(req));
+}
+
+/**
+ * `PUT /api/runs/:id/files/*path`: a task pushes a result back. Streamed to a temporary
+ * file and renamed into place, so a reader never sees half a chunk.
+ */
+export async function putRunFile(
+  req: Request,
+  res: Response,
+  opts: FileRouteOptions,
+): Promise<void> {
+  const { dir } = runOf(req, opts);
+  const rel = wildcard(req);
+  const abs = confined(dir.root, rel);
+  if (!WRITABLE.includes(rel.split('/')[0]!) || rel.split('/').length < 2) {
+    throw new HttpError(
+      403,
+      `files can only be written under ${WRITABLE.map((w) => `${w}/`).join(' or ')}`,
+    );
+  }
+  await mkdir(dirname(abs), { recursive: true });
+  const tmp = `${abs}.${randomUUID()}.part`;
+  try {
+    await pipeline(req, createWriteStream(tmp));
+    await rename(tmp, abs);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw new HttpError(400, `the upload of ${rel} did not complete: ${(err as Error).message}`);
+  }
+  const { size } = await stat(abs);
+  res.status(201).json({ path: rel, bytes: size });
+}
+
+/** `GET /api/runs/:id/logs?node=ID`: one node's task logs as text; without `node`, every node's. */
+export async function getLogs(req: Request, res: Response, opts: FileRouteOptions): Promise<void> {
+  const { run, dir } = runOf(req, opts);
+  const node = req.query.node;
+  if (node !== undefined && typeof node !== 'string')
+    throw new HttpError(400, 'give one node id: ?node=ID');
+  res.type('text/plain; charset=utf-8');
+  if (node !== undefined) {
+    if (!run.graph.nodes.some((n) => n.id === node) && node !== 'run') {
+      throw new HttpError(404, `run ${run.id} has no node ${JSON.stringify(node)}`);
+    }
+    const path = nodeLogPath(dir, node);
+    res.send(path ? await readFile(path, 'utf8').catch(() => '') : '');
+    return;
+  }
+  const names = (await readdir(dir.logs).catch(() => [] as string[]))
+    .filter((n) => n.endsWith('.log'))
+    .sort();
+  const parts = await Promise.all(
+    names.map(
+      async (n) =>
+        `== ${n.slice(0, -4)}\n${await readFile(`${dir.logs}/${n}`, 'utf8').catch(() => '')}`,
+    ),
+  );
+  res.send(parts.join('\n'));
+}

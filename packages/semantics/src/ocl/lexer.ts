@@ -1,0 +1,155 @@
+import type { SourcePosition } from './ast.js';
+
+export type TokenKind = 'ident' | 'number' | 'string' | 'punct' | 'keyword' | 'eof' | 'error';
+
+export interface Token {
+  readonly kind: TokenKind;
+  /** The token's text; for a string, its value without quotes. */
+  readonly text: string;
+  readonly pos: SourcePosition;
+  /** Offset just after the token, to tell `inv a-b` (one name) from `a - b`. */
+  readonly end: number;
+  /** For a string token: offset of the first character of its value in the file. */
+  readonly valueOffset?: number;
+}
+
+export const KEYWORDS = new Set([
+  'context',
+  'inv',
+  'let',
+  'in',
+  'if',
+  'then',
+  'else',
+  'endif',
+  'and',
+  'or',
+  'xor',
+  'not',
+  'implies',
+  'true',
+  'false',
+  'null',
+]);
+
+// Longest first, so `->` wins over `-` and `<=` over `<`.
+const PUNCTUATION = [
+  '->',
+  '<>',
+  '<=',
+  '>=',
+  '=',
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '.',
+  ',',
+  '(',
+  ')',
+  '|',
+  ':',
+  '{',
+  '}',
+];
+
+const isIdentStart = (c: string): boolean => /[A-Za-z_]/.test(c);
+const isIdentPart = (c: string): boolean => /[A-Za-z0-9_]/.test(c);
+const isDigit = (c: string): boolean => c >= '0' && c <= '9';
+
+/** Line and column of every offset, computed once per file. */
+export class LineMap {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) if (text[i] === '\n') this.starts.push(i + 1);
+  }
+
+  position(offset: number): SourcePosition {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (this.starts[lo] ?? 0) + 1, offset };
+  }
+}
+
+/**
+ * Split constraint text into tokens. Never throws: a character that starts no token, or
+ * an unterminated string, becomes an `error` token the parser reports with its position.
+ */
+export function tokenize(text: string, lines: LineMap = new LineMap(text)): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  const push = (kind: TokenKind, value: string, start: number, extra?: Partial<Token>): void => {
+    tokens.push({ kind, text: value, pos: lines.position(start), end: i, ...extra });
+  };
+  while (i < text.length) {
+    const c = text[i] ?? '';
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
+      i++;
+    } else if (text.startsWith('--', i)) {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (isIdentStart(c)) {
+      const start = i;
+      while (i < text.length && isIdentPart(text[i] ?? '')) i++;
+      const word = text.slice(start, i);
+      push(KEYWORDS.has(word) ? 'keyword' : 'ident', word, start);
+    } else if (isDigit(c)) {
+      const start = i;
+      while (isDigit(text[i] ?? '')) i++;
+      // `1..2` is not in the subset, but keep `1.size()` style navigation from eating the dot.
+      if (text[i] === '.' && isDigit(text[i + 1] ?? '')) {
+        i++;
+        while (isDigit(text[i] ?? '')) i++;
+      }
+      push('number', text.slice(start, i), start);
+    } else if (c === "'") {
+      lexString(text, i, lines, tokens);
+      i = tokens[tokens.length - 1]?.end ?? text.length;
+    } else {
+      const start = i;
+      const punct = PUNCTUATION.find((p) => text.startsWith(p, start));
+      i += punct ? punct.length : 1;
+      push(punct ? 'punct' : 'error', punct ?? c, start);
+    }
+  }
+  tokens.push({ kind: 'eof', text: '', pos: lines.position(text.length), end: text.length });
+  return tokens;
+}
+
+/** A quoted string: `''` or `\'` inside it is a quote, as in OCL and SQL. */
+function lexString(text: string, start: number, lines: LineMap, tokens: Token[]): void {
+  let i = start + 1;
+  let value = '';
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '\\' && text[i + 1] === "'") {
+      value += "'";
+      i += 2;
+    } else if (c === "'" && text[i + 1] === "'") {
+      value += "'";
+      i += 2;
+    } else if (c === "'") {
+      tokens.push({
+        kind: 'string',
+        text: value,
+        pos: lines.position(start),
+        end: i + 1,
+        valueOffset: start + 1,
+      });
+      return;
+    } else if (c === '\n') {
+      break;
+    } else {
+      value += c;
+      i++;
+    }
+  }
+  tokens.push({ kind: 'error', text: 'unterminated string', pos: lines.position(start), end: i });
+}
