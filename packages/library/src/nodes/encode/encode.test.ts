@@ -8,11 +8,12 @@ const compile = (params: unknown, token = chunkToken(2)) =>
 const after = (argv: readonly string[], flag: string) => argv[argv.indexOf(flag) + 1];
 
 describe('encode parameters', () => {
-  it('defaults to software H.264, veryfast, crf 23, size kept', () => {
+  it('defaults to software H.264, veryfast, crf 23, a keyframe every 2 s, size kept', () => {
     expect(encode.params.parse({})).toEqual({
       codec: 'h264',
       preset: 'veryfast',
       crf: 23,
+      keyframeSeconds: 2,
       implementation: 'software',
       retries: 2,
       cpus: 2,
@@ -51,7 +52,7 @@ describe('encode argv', () => {
       '-i', '/run/work/split/chunk_00002.ts',
       '-map', '0:v:0', '-map', '0:a:0?',
       '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p',
-      '-flags', '+cgop', '-force_key_frames', 'expr:eq(n,0)',
+      '-flags', '+cgop', '-force_key_frames', 'expr:if(eq(n,0),1,gte(t-prev_forced_t,2))',
       '-fps_mode', 'passthrough', '-enc_time_base:v', '-1', '-avoid_negative_ts', 'disabled',
       '-output_ts_offset', '20',
       '-af', 'aresample=async=1:first_pts=0', '-c:a', 'aac', '-b:a', '128k',
@@ -87,7 +88,7 @@ describe('encode argv', () => {
     const hardware = { h264: 'h264_vaapi', h265: 'hevc_vaapi', vp9: 'vp9_vaapi', av1: '' }[p.codec];
     expect(after(argv, '-c:v')).toBe(p.implementation === 'hardware' ? hardware : software);
     expect(argv).toEqual(
-      expect.arrayContaining(['-flags', '+cgop', '-force_key_frames', 'expr:eq(n,0)']),
+      expect.arrayContaining(['-flags', '+cgop', '-force_key_frames', 'expr:if(eq(n,0),1,gte(t-prev_forced_t,2))']),
     );
     if (p.bitrateKbps !== undefined) expect(after(argv, '-b:v')).toBe('2500k');
     else expect(argv.includes('-crf') || argv.includes('-qp')).toBe(true);

@@ -72,6 +72,15 @@ const params = z
       .describe('Target video bitrate in kbit/s (50–200000); replaces crf when set.'),
     width: evenSize(7680, 'width'),
     height: evenSize(4320, 'height'),
+    keyframeSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .default(2)
+      .describe(
+        'Seconds between keyframes inside a chunk (1–60): the finest cut a stream node can make into HLS/DASH segments.',
+      ),
     implementation: z
       .enum(['software', 'hardware'])
       .default('software')
@@ -176,11 +185,13 @@ function videoArgs(p: EncodeParams): string[] {
  * (no frame duplicated or dropped at the edges), audio starting with the video, and the source
  * position as timestamp offset so encoded chunks can also be listed directly as HLS segments.
  */
-function joinArgs(input: Token): string[] {
+function joinArgs(p: EncodeParams, input: Token): string[] {
+  // A keyframe opens every chunk, then one each keyframeSeconds so streams can cut finer segments.
+  const keyframes = `expr:if(eq(n,0),1,gte(t-prev_forced_t,${p.keyframeSeconds}))`;
   // prettier-ignore
   return [
     '-flags', '+cgop',
-    '-force_key_frames', 'expr:eq(n,0)',
+    '-force_key_frames', keyframes,
     '-fps_mode', 'passthrough',
     '-enc_time_base:v', '-1',
     // Never shift a chunk to make its first B-frame DTS non-negative: it would move off the source timeline.
@@ -208,7 +219,7 @@ function compile(ctx: CompileContext<EncodeParams>): TaskSpec[] {
     '-i', locate(ctx.storage, input.path, via),
     '-map', '0:v:0', '-map', '0:a:0?',
     ...videoArgs(p),
-    ...joinArgs(input),
+    ...joinArgs(p, input),
     ...audioArgs(p.codec),
     ...PROGRESS_ARGS,
     '-f', format.muxer,
