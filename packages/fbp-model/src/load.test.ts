@@ -52,6 +52,23 @@ describe('loadGraph', () => {
     expect(result.diagnostics[0]!.message).toMatch(/newer/);
   });
 
+  it('refuses a document nested deeper than the limit with one schema diagnostic, without recursion', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 50_000; i++) deep = [deep];
+    const result = loadGraph({ ...example, extra: deep });
+    expect(result.graph).toBeUndefined();
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({ code: 'schema', message: expect.stringMatching(/nests deeper than 64 levels/) }),
+    ]);
+    expect(result.diagnostics[0]!.property).toMatch(/^\$\.extra\[0\]/);
+  });
+
+  it('names a bad schemaVersion briefly, never echoing a big value', () => {
+    const result = loadGraph({ ...example, schemaVersion: 'x'.repeat(100_000) });
+    expect(result.diagnostics[0]!.message.length).toBeLessThan(120);
+    expect(loadGraph({ ...example, schemaVersion: [[1]] }).diagnostics[0]!.message).toMatch(/got an array/);
+  });
+
   it('defaults missing params to an empty object', () => {
     const result = loadGraph({ schemaVersion: 1, id: 'g', name: 'g', nodes: [{ id: 'a', type: 'source' }], edges: [] });
     expect(result.graph?.nodes[0]!.params).toEqual({});

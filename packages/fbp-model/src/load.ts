@@ -35,10 +35,50 @@ function issueMessage(issue: z.core.$ZodIssue): string {
 }
 
 /**
+ * How deeply a document may nest. Real graphs need about 6 levels; the limit leaves room for
+ * rich params and extra keys while keeping every recursive consumer (zod, JSON.stringify,
+ * structuredClone) far from the stack limit.
+ */
+export const MAX_DOCUMENT_DEPTH = 64;
+
+/**
+ * The JSON path of the first value nested deeper than `limit`, or undefined. Iterative, so a
+ * hostile document cannot overflow the stack here.
+ */
+export function findTooDeep(input: unknown, limit = MAX_DOCUMENT_DEPTH): string | undefined {
+  const stack: Array<{ value: unknown; depth: number; path: PropertyKey[] }> = [{ value: input, depth: 0, path: [] }];
+  while (stack.length > 0) {
+    const { value, depth, path } = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= limit) return jsonPath(path);
+    const entries: Array<[PropertyKey, unknown]> = Array.isArray(value)
+      ? value.map((v, i) => [i, v])
+      : Object.entries(value as Record<string, unknown>);
+    for (const [key, child] of entries) stack.push({ value: child, depth: depth + 1, path: [...path, key] });
+  }
+  return undefined;
+}
+
+/**
  * Load a graph document from parsed JSON: migrate it, check it against the schema, and
  * report every problem. Never throws.
  */
 export function loadGraph(input: unknown): LoadResult {
+  const tooDeep = findTooDeep(input);
+  if (tooDeep !== undefined) {
+    return {
+      diagnostics: [
+        diagnostic(
+          'schema',
+          'error',
+          `${tooDeep}: the document nests deeper than ${MAX_DOCUMENT_DEPTH} levels`,
+          graphElement(input),
+          tooDeep,
+        ),
+      ],
+      migrations: [],
+    };
+  }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return {
       diagnostics: [

@@ -67,13 +67,21 @@ export type MigrationResult =
   | { ok: true; doc: Record<string, unknown>; applied: string[] }
   | { ok: false; message: string };
 
+/** A short description of a value for a message: never the whole of a big or deep value. */
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
 /**
  * Bring a document to the current schema version. A missing `schemaVersion` is read as 0.
  */
 export function migrate(doc: Record<string, unknown>): MigrationResult {
   const raw = doc.schemaVersion ?? 0;
   if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0) {
-    return { ok: false, message: `schemaVersion must be a whole number, got ${JSON.stringify(raw)}` };
+    return { ok: false, message: `schemaVersion must be a whole number, got ${describeValue(raw)}` };
   }
   if (raw > CURRENT_SCHEMA_VERSION) {
     return {

@@ -254,12 +254,16 @@ function overBudget(doc: unknown, target: unknown, copies: number): boolean {
   return docSize + copies * targetSize > MAX_DOCUMENT_VALUES;
 }
 
-/** Apply one mutation in place (the root itself can only be replaced: returns the new root). */
+/**
+ * Apply one mutation in place (the root itself can only be replaced: returns the new root).
+ * Values from the mutation are copied in: fast-check hands out the same instance again (a
+ * `constant`, a shrink), and a later `grow` or `addKey` must not change it for other runs.
+ */
 export function mutate(doc: unknown, { at, change }: Mutation): unknown {
   const path = pickPath(doc, at);
   const target = getAt(doc, path);
   if (path.length === 0) {
-    if (change.op === 'retype') return change.value;
+    if (change.op === 'retype') return structuredClone(change.value);
     if (change.op === 'nest') return nest(doc, change.depth, change.kind);
   }
   const parent = path.length > 0 ? getAt(doc, path.slice(0, -1)) : undefined;
@@ -279,14 +283,14 @@ export function mutate(doc: unknown, { at, change }: Mutation): unknown {
       else if (container) defineOwn(container, `${String(key)}_copy`, target);
       break;
     case 'retype':
-      if (container) defineOwn(container, key, change.value);
+      if (container) defineOwn(container, key, structuredClone(change.value));
       break;
     case 'nest':
       if (container) defineOwn(container, key, nest(target, change.depth, change.kind));
       break;
     case 'addKey':
       if (typeof target === 'object' && target !== null && !Array.isArray(target))
-        defineOwn(target as JsonObject, change.key, change.value);
+        defineOwn(target as JsonObject, change.key, structuredClone(change.value));
       break;
     case 'grow':
       if (Array.isArray(target) && target.length > 0)
@@ -296,10 +300,14 @@ export function mutate(doc: unknown, { at, change }: Mutation): unknown {
   return doc;
 }
 
+/** A fresh `base()` after one to six random structure-aware mutations. */
+export const mutationsOf = (base: () => unknown): fc.Arbitrary<Doc> =>
+  fc
+    .array(mutationArb, { minLength: 1, maxLength: 6 })
+    .map((mutations) => mutations.reduce<unknown>(mutate, base()));
+
 /** The valid example after one to six random structure-aware mutations. */
-export const mutatedExample: fc.Arbitrary<Doc> = fc
-  .array(mutationArb, { minLength: 1, maxLength: 6 })
-  .map((mutations) => mutations.reduce<unknown>(mutate, exampleDocument()));
+export const mutatedExample: fc.Arbitrary<Doc> = mutationsOf(exampleDocument);
 
 const idArb = fc.oneof(
   fc.constantFrom('src', 'split', 'enc', 'merge', 'out', 'n1', ...HOSTILE_KEYS),

@@ -20,9 +20,8 @@ import {
   EXAMPLE_TEXT,
   anyDocument,
   exampleDocument,
-  hostileScalar,
   largeGraph,
-  mutate,
+  mutationsOf,
   nest,
   mutatedExample,
   randomJson,
@@ -116,21 +115,7 @@ describe('graph loader fuzzing', () => {
     'fromFbpJson imports random and mutated FBP JSON without throwing',
     () => {
       const fbp = toFbpJson(loadGraph(exampleDocument()).graph!);
-      const mutatedFbp = fc
-        .array(
-          fc.record({
-            at: fc.nat(),
-            change: fc.record({
-              op: fc.constant('retype' as const),
-              value: fc.oneof(hostileScalar, randomJson),
-            }),
-          }),
-          {
-            minLength: 1,
-            maxLength: 5,
-          },
-        )
-        .map((ms) => ms.reduce<unknown>(mutate, structuredClone(fbp)));
+      const mutatedFbp = mutationsOf(() => structuredClone(fbp));
       fc.assert(
         fc.property(fc.oneof(randomJson, mutatedFbp, anyDocument), (doc) => {
           expectWellFormedLoad(fromFbpJson(doc));
