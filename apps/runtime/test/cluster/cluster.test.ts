@@ -1,17 +1,18 @@
 /**
  * Issue 8 item 4: a multi-node Docker Swarm on ONE machine (scripts/cluster.sh: a manager and two
- * workers, each a dockerd in its own network namespace on the private subnet 10.77.7.0/24), to
+ * workers, each a dockerd in its own network namespace on a private test subnet 10.77.N.0/24), to
  * prove that tasks spread over workers, move their files over HTTP, and survive a worker failure:
  * first with the swarm executor alone (the test plays the runtime's retry), then with whole runs
  * through the runtime.
  *
- * Addressing: the host end of the subnet is 10.77.7.1 (a veth in the root namespace, bridged in a
- * hub namespace to every engine's eth0: manager .10, workers .11 and .12). Swarm tasks use the
- * host network of their engine's namespace, so they reach the test's file server, proxy and
- * runtime at 10.77.7.1, never at 127.0.0.1; nothing else is reachable from them. The manager is
- * drained (a dedicated control plane), so every task runs on a worker. Where a task ran is read
- * from the workers' own engines (its container, labelled with run, task and attempt) and from the
- * source address of what it uploaded. */
+ * Addressing: N is a subnet no host interface uses yet (see ownClusterOptions). The host end of
+ * the subnet is 10.77.N.1 (a veth in the root namespace, bridged in a hub namespace to every
+ * engine's eth0: manager .10, workers .11 and .12). Swarm tasks use the host network of their
+ * engine's namespace, so they reach the test's file server, proxy and runtime at 10.77.N.1, never
+ * at 127.0.0.1; nothing else is reachable from them. The manager is drained (a dedicated control
+ * plane), so every task runs on a worker. Where a task ran is read from the workers' own engines
+ * (its container, labelled with run, task and attempt) and from the source address of what it
+ * uploaded. */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -30,6 +31,8 @@ import {
   clusterUnavailableReason,
   clusterUp,
   ensureHostImage,
+  ownClusterOptions,
+  removeOrphanClusters,
   startFileServer,
   startHoldingProxy,
   startWorker,
@@ -41,7 +44,7 @@ import {
 
 const run = promisify(execFile);
 
-const OPTIONS: ClusterOptions = { prefix: 'rfct', subnet: '10.77.7', workers: 2 };
+const OPTIONS: ClusterOptions = ownClusterOptions(2);
 const unavailable = clusterUnavailableReason();
 const WORKERS_ONLY = ['node.role==worker'];
 /** 4 s at 25 fps. */
@@ -113,8 +116,8 @@ describe.skipIf(unavailable !== undefined)('a three-engine swarm on one machine'
 
   beforeAll(async () => {
     await ensureHostImage();
-    // A previous run that was killed may have left its cluster behind.
-    await clusterDown(OPTIONS);
+    // A run that was killed leaves its cluster behind.
+    await removeOrphanClusters();
     cluster = await clusterUp(OPTIONS);
     manager = new Docker({ socketPath: cluster.managerSocket });
     workers = new Map(cluster.workers.map((w) => [w.nodeId, new Docker({ socketPath: w.socket })]));
@@ -217,12 +220,14 @@ describe.skipIf(unavailable !== undefined)('a three-engine swarm on one machine'
   }, 120_000);
 
   /**
-   * A runtime bound on the host end of the test subnet (the address every worker's tasks reach),
-   * its swarm executor on the manager's socket, made as `reelflow serve --executor swarm` makes it.
+   * A runtime as `reelflow serve --host 10.77.N.1 --executor swarm` makes it: bound on the host end
+   * of the test subnet (the address every worker's tasks reach), so it asks for its access token;
+   * its swarm executor on the manager's socket. `call` sends the token; tasks need none (their
+   * file URLs carry a per-run capability).
    */
   async function withRuntime(
     options: Partial<RuntimeOptions>,
-    body: (url: string) => Promise<void>,
+    body: (call: RuntimeCall) => Promise<void>,
   ): Promise<void> {
     const { executor: runExecutor } = await createExecutor('swarm', {
       docker: new Docker({ socketPath: cluster.managerSocket }),
@@ -233,10 +238,24 @@ describe.skipIf(unavailable !== undefined)('a three-engine swarm on one machine'
       host: cluster.hostAddr,
       port: 0,
       designerDir: false,
+      requireToken: true,
       ...options,
     });
     try {
-      await body((await runtime.start()).url);
+      const { url, newToken } = await runtime.start();
+      expect(newToken).toBeDefined();
+      const call: RuntimeCall = Object.assign(
+        (path: string, init: RequestInit = {}) =>
+          fetch(`${url}${path}`, {
+            ...init,
+            headers: {
+              ...(init.headers as Record<string, string>),
+              authorization: `Bearer ${newToken}`,
+            },
+          }),
+        { url },
+      );
+      await body(call);
     } finally {
       await runtime.close();
       await runExecutor.close();
@@ -244,11 +263,12 @@ describe.skipIf(unavailable !== undefined)('a three-engine swarm on one machine'
   }
 
   /** Upload the 4 s clip and start a run of the http graph on it; resolves with the run id. */
-  async function startRun(url: string): Promise<string> {
+  async function startRun(call: RuntimeCall): Promise<string> {
     const form = multipart('file', 'clip.mp4', await readFile(clip));
-    const upload = await fetch(`${url}/api/uploads`, { method: 'POST', body: form });
+    const upload = await call('/api/uploads', { method: 'POST', body: form });
+    expect(upload.status).toBe(201);
     const { uploadId } = (await upload.json()) as { uploadId: string };
-    const created = await fetch(`${url}/api/runs`, {
+    const created = await call('/api/runs', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ graph: httpGraph(), input: uploadId }),
@@ -258,27 +278,27 @@ describe.skipIf(unavailable !== undefined)('a three-engine swarm on one machine'
   }
 
   /** The run's view once it has ended. */
-  function runEnd(url: string, runId: string): Promise<RunView> {
+  function runEnd(call: RuntimeCall, runId: string): Promise<RunView> {
     return waitFor(async () => {
-      const view = (await (await fetch(`${url}/api/runs/${runId}`)).json()) as RunView;
+      const view = (await (await call(`/api/runs/${runId}`)).json()) as RunView;
       return ['succeeded', 'failed', 'cancelled'].includes(view.state) ? view : undefined;
     }, 90_000);
   }
 
   /** Frames in the run's merged mp4, fetched from the runtime's output route. */
-  async function mergedFrames(url: string, view: RunView): Promise<number> {
+  async function mergedFrames(call: RuntimeCall, view: RunView): Promise<number> {
     const merged = view.outputs.find((o) => o.endsWith('.mp4'));
     expect(merged).toBeDefined();
-    const mp4 = await fetch(`${url}/api/runs/${view.runId}/outputs/${merged}`);
+    const mp4 = await call(`/api/runs/${view.runId}/outputs/${merged}`);
     const path = join(root, `${view.runId}.mp4`);
     await writeFile(path, Buffer.from(await mp4.arrayBuffer()));
     return frameCount(path);
   }
 
   it('runs a whole graph with http transfers through the runtime, its tasks on both workers', async () => {
-    await withRuntime({}, async (url) => {
-      const runId = await startRun(url);
-      const view = await runEnd(url, runId);
+    await withRuntime({}, async (call) => {
+      const runId = await startRun(call);
+      const view = await runEnd(call, runId);
       expect({ state: view.state, reason: view.reason }).toEqual({
         state: 'succeeded',
         reason: undefined,
@@ -290,7 +310,7 @@ describe.skipIf(unavailable !== undefined)('a three-engine swarm on one machine'
         [...where].filter(([task]) => task.startsWith('enc:')).map(([, node]) => node),
       );
       expect(encodesOn).toEqual(new Set(cluster.workers.map((w) => w.nodeId)));
-      expect(await mergedFrames(url, view)).toBe(CLIP_FRAMES);
+      expect(await mergedFrames(call, view)).toBe(CLIP_FRAMES);
     });
   }, 200_000);
 
@@ -353,15 +373,16 @@ describe.skipIf(unavailable !== undefined)('a three-engine swarm on one machine'
 
   it('finishes a run whose worker stops mid-run: the lost encode runs again on the other worker', async () => {
     // Tasks reach the runtime through a proxy that holds the chunks the encodes pull (the first
-    // transfer's outputs): every encode is mid-run when the worker stops.
+    // transfer's outputs): every encode is mid-run when the worker stops. (The proxy also takes
+    // the tasks' PUTs itself, so the runtime's own PUT handling is the previous test's concern.)
     const proxy = await startHoldingProxy(cluster.hostAddr);
     proxy.gate.hold((path) => path.includes('/files/work/xfer/'));
     try {
       await withRuntime(
         { publicUrl: proxy.url, engineOptions: { backoffMs: 200 } },
-        async (url) => {
-          proxy.forwardTo(url);
-          const runId = await startRun(url);
+        async (call) => {
+          proxy.forwardTo(call.url);
+          const runId = await startRun(call);
           const [lost, lostOn] = await waitFor(async () => {
             const where = await placement(runId, 'running');
             return [...where].find(([task]) => task.startsWith('enc:'));
@@ -371,7 +392,7 @@ describe.skipIf(unavailable !== undefined)('a three-engine swarm on one machine'
           await stopWorker(OPTIONS, failing.index);
           proxy.gate.release();
 
-          const view = await runEnd(url, runId);
+          const view = await runEnd(call, runId);
           expect({ state: view.state, reason: view.reason }).toEqual({
             state: 'succeeded',
             reason: undefined,
@@ -382,7 +403,7 @@ describe.skipIf(unavailable !== undefined)('a three-engine swarm on one machine'
           );
           expect(again.length).toBeGreaterThan(0);
           expect(again.map(([, node]) => node)).toEqual(again.map(() => surviving.nodeId));
-          expect(await mergedFrames(url, view)).toBe(CLIP_FRAMES);
+          expect(await mergedFrames(call, view)).toBe(CLIP_FRAMES);
         },
       );
     } finally {
@@ -391,6 +412,11 @@ describe.skipIf(unavailable !== undefined)('a three-engine swarm on one machine'
     }
   }, 200_000);
 });
+
+/** `fetch` against the runtime's base URL, with its access token. */
+type RuntimeCall = ((path: string, init?: RequestInit) => Promise<Response>) & {
+  readonly url: string;
+};
 
 /** `promise`, or an error naming `what` when it takes longer than `ms`. */
 async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

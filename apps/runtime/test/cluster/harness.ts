@@ -1,14 +1,15 @@
 /**
  * Test harness for the one-machine multi-node swarm made by `scripts/cluster.sh`: bring it up and
- * down, stop and start a worker, read its addresses, and serve files over HTTP on the address
- * the workers' tasks reach (the host end of the test subnet, `hostAddr`).
- */
+ * down, stop and start a worker, read its addresses; and, on the address the workers' tasks reach
+ * (the host end of the test subnet, `hostAddr`), a file server and a proxy whose `Gate` holds
+ * responses half-way, so a test can stop a worker while its tasks are certainly mid-run. */
 import { execFile } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { accessSync, constants, createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { PassThrough, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -17,7 +18,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const CLUSTER_SCRIPT = join(REPO_ROOT, 'scripts/cluster.sh');
 const BUILD_IMAGE_SCRIPT = join(REPO_ROOT, 'scripts/build-image.sh');
 
@@ -44,9 +45,51 @@ export interface ClusterInfo {
 /** Options shared by every cluster command: a prefix and subnet of its own keep it apart. */
 export interface ClusterOptions {
   readonly prefix: string;
-  /** First three octets of the private /24 the cluster uses, e.g. `10.77.7`. */
-  readonly subnet: string;
+  /** First three octets of the private /24 the cluster uses, e.g. `10.77.7` (needed by `up`). */
+  readonly subnet?: string;
   readonly workers?: number;
+}
+
+/** Prefixes of test clusters carry the owning process id (base 36), so leftovers can be found. */
+const TEST_PREFIX = /^rt([0-9a-z]{1,5})$/;
+
+/**
+ * Options for a cluster of this process alone: the prefix names this process, and the subnet is
+ * one of 10.77.20-219 that no interface of the host uses yet. Test runs that overlap (two people
+ * running the suite) then never tear down each other's cluster.
+ */
+export function ownClusterOptions(workers: number): ClusterOptions {
+  const used = new Set(
+    Object.values(networkInterfaces())
+      .flat()
+      .map((a) => a?.address.split('.').slice(0, 3).join('.')),
+  );
+  for (let i = 0; i < 200; i++) {
+    const subnet = `10.77.${20 + ((process.pid + i) % 200)}`;
+    if (!used.has(subnet)) return { prefix: `rt${process.pid.toString(36)}`, subnet, workers };
+  }
+  throw new Error('no free test subnet in 10.77.20.0-10.77.219.0');
+}
+
+/** Remove the test clusters of processes that are gone (a run that was killed leaves its cluster). */
+export async function removeOrphanClusters(): Promise<void> {
+  const { stdout } = await run('ip', ['netns', 'list']);
+  const prefixes = stdout
+    .split('\n')
+    .map((line) => /^(\S+)-hub\b/.exec(line)?.[1])
+    .filter((p): p is string => p !== undefined && TEST_PREFIX.test(p));
+  for (const prefix of prefixes) {
+    if (!isAlive(parseInt(TEST_PREFIX.exec(prefix)![1]!, 36))) await clusterDown({ prefix });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Why this machine cannot make the cluster, or undefined when it can (root, dockerd, ip). */
@@ -105,7 +148,8 @@ async function cluster(
   options: ClusterOptions,
   timeoutMs: number,
 ): Promise<string> {
-  const all = [...args, '--prefix', options.prefix, '--subnet', options.subnet];
+  const all = [...args, '--prefix', options.prefix];
+  if (options.subnet !== undefined) all.push('--subnet', options.subnet);
   if (options.workers !== undefined && args[0] === 'up')
     all.push('--workers', String(options.workers));
   try {
