@@ -15,6 +15,7 @@ Commands:
   run GRAPH --input VIDEO [--executor swarm|local] [--out DIR] [--data-dir DIR] [--json]
   serve [--port 8080] [--host 127.0.0.1] [--executor swarm|local] [--data-dir DIR]
         [--max-concurrent-runs N] [--max-lifespan-minutes M]
+        [--allow-image IMAGE]... [--new-token]
   export GRAPH --format fbp-json|dot [--out FILE]
   import FILE [--out GRAPH]
 

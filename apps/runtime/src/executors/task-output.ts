@@ -16,6 +16,9 @@ export interface TaskOutputOptions {
   readonly progressIntervalMs?: number;
 }
 
+/** How ffmpeg and the C library say ENOSPC. */
+const DISK_FULL = /no space left on device|ENOSPC/i;
+
 /** Default gap between progress events of one task: at most 4 per second. */
 export const DEFAULT_PROGRESS_INTERVAL_MS = 250;
 
@@ -27,6 +30,8 @@ export class TaskOutput {
   private readonly parser: ProgressParser;
   private readonly throttle: ProgressThrottle;
   private lastStderr: string | undefined;
+  /** A line saying the disk is full: ffmpeg's last line ("Conversion failed!") would hide it. */
+  private diskFull: string | undefined;
 
   constructor(
     private readonly hub: EventHub,
@@ -45,6 +50,7 @@ export class TaskOutput {
       return;
     }
     if (stream === 'stderr') this.lastStderr = line;
+    if (DISK_FULL.test(line)) this.diskFull ??= line;
     this.hub.emit({ type: 'log', ...this.task, stream, line });
   }
 
@@ -55,6 +61,7 @@ export class TaskOutput {
 
   /** A failure reason: what happened, plus the task's last stderr line when there is one. */
   failureReason(what: string): string {
+    if (this.diskFull) return `${what}: disk full: ${this.diskFull}`;
     return this.lastStderr ? `${what}: ${this.lastStderr}` : what;
   }
 

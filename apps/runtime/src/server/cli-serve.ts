@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import type { ExecutorName, NodeLibrary } from '@reelflow/fbp-model';
 import { openExecutor, type OpenedExecutor } from '../runs/cli-run.js';
-import { createRuntime, type RuntimeOptions } from './runtime.js';
+import type { ExecutorFactoryOptions } from '../executors/index.js';
+import { isLoopbackHost } from './auth.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 
 export interface ServeArgs {
   readonly port?: number;
@@ -9,11 +11,18 @@ export interface ServeArgs {
   readonly executor?: ExecutorName;
   /** Database, uploads and run directories (default `./.reelflow`). */
   readonly dataDir?: string;
+  /** Make a new access token (the old one stops working) and show it. */
+  readonly newToken?: boolean;
+  /** Images tasks may run in (default: the reelflow ffmpeg image). */
+  readonly allowImages?: readonly string[];
 }
 
 export interface ServeDeps {
   /** Make the executor (default: the one asked for, else the best available). */
-  readonly openExecutor?: (name?: ExecutorName) => Promise<OpenedExecutor>;
+  readonly openExecutor?: (
+    name?: ExecutorName,
+    options?: ExecutorFactoryOptions,
+  ) => Promise<OpenedExecutor>;
   readonly library?: NodeLibrary;
   /** Where to say what happens (default stdout). */
   readonly log?: (line: string) => void;
@@ -21,6 +30,14 @@ export interface ServeDeps {
   readonly runtime?: Partial<RuntimeOptions>;
   /** Resolves when the server should stop (default: SIGINT or SIGTERM). */
   readonly until?: Promise<unknown>;
+}
+
+/** The lines that show a new token: the only time it is ever shown. */
+export function tokenNotice(token: string): string {
+  return [
+    `reelflow: access token (shown only now; --new-token makes another): ${token}`,
+    '  send it as "Authorization: Bearer <token>", or open the designer once with ?token=<token>',
+  ].join('\n');
 }
 
 function untilSignal(): Promise<string> {
@@ -42,20 +59,41 @@ function untilSignal(): Promise<string> {
  */
 export async function serveCommand(args: ServeArgs, deps: ServeDeps = {}): Promise<number> {
   const log = deps.log ?? ((line: string) => void process.stdout.write(`${line}\n`));
-  const { executor, why } = await (deps.openExecutor ?? openExecutor)(args.executor);
+  const allowedImages = args.allowImages?.length ? args.allowImages : undefined;
+  const { executor, why } = await (deps.openExecutor ?? openExecutor)(
+    args.executor,
+    allowedImages && { swarm: { allowedImages } },
+  );
   if (why) log(why);
   const dataDir = resolve(args.dataDir ?? '.reelflow');
-  const runtime = createRuntime({
-    ...deps.runtime,
-    dataDir,
-    executor,
-    port: args.port ?? 8080,
-    host: args.host ?? '127.0.0.1',
-    library: deps.library,
-  });
+  const host = args.host ?? '127.0.0.1';
+  // Anyone who can reach a non-loopback address could start runs: ask them for the token.
+  const requireToken = deps.runtime?.requireToken ?? !isLoopbackHost(host);
+  let runtime: Runtime;
   try {
-    const { url } = await runtime.start();
+    runtime = createRuntime({
+      ...deps.runtime,
+      dataDir,
+      executor,
+      port: args.port ?? 8080,
+      host,
+      library: deps.library,
+      requireToken,
+      rotateToken: args.newToken,
+      ...(allowedImages ? { allowedImages } : {}),
+    });
+  } catch (err) {
+    await executor.close();
+    throw err;
+  }
+  try {
+    const { url, newToken } = await runtime.start();
     log(`reelflow: serving on ${url} with the ${executor.name} executor (data in ${dataDir})`);
+    if (newToken) log(tokenNotice(newToken));
+    else if (requireToken)
+      log(
+        'reelflow: clients need the access token (shown once when made; --new-token makes another)',
+      );
     await (deps.until ?? untilSignal());
     log('reelflow: stopping');
     return 0;

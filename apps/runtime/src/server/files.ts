@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
@@ -39,9 +39,38 @@ function confined(root: string, rel: string): string {
   return abs;
 }
 
+/**
+ * Refuse `abs` when, once symbolic links are followed, it is not inside `root`: a link a task
+ * left in its run directory must not open the rest of the disk. `abs` itself need not exist;
+ * its nearest existing ancestor is checked (that is where a write would go through).
+ */
+async function refuseLinksOut(root: string, abs: string, rel: string): Promise<void> {
+  const realRoot = await realpath(root).catch(() => resolve(root));
+  let probe = abs;
+  for (;;) {
+    const real = await realpath(probe).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
+      throw err;
+    });
+    if (real !== undefined) {
+      if (real !== realRoot && !real.startsWith(realRoot + sep)) {
+        throw new HttpError(
+          400,
+          `the path ${JSON.stringify(rel)} leads outside the run directory through a link`,
+        );
+      }
+      return;
+    }
+    const parent = dirname(probe);
+    if (parent === probe) return;
+    probe = parent;
+  }
+}
+
 /** Send a file with the right media type and Range support (sendFile handles ranges). */
 async function sendConfined(res: Response, root: string, rel: string): Promise<void> {
   const abs = confined(root, rel);
+  await refuseLinksOut(root, abs, rel);
   const info = await stat(abs).catch(() => undefined);
   if (!info?.isFile()) throw new HttpError(404, `no file ${rel}`);
   const type = mediaType(abs);
@@ -98,6 +127,7 @@ export async function putRunFile(
       `files can only be written under ${WRITABLE.map((w) => `${w}/`).join(' or ')}`,
     );
   }
+  await refuseLinksOut(dir.root, dirname(abs), rel);
   await mkdir(dirname(abs), { recursive: true });
   const tmp = `${abs}.${randomUUID()}.part`;
   try {
@@ -109,6 +139,16 @@ export async function putRunFile(
   }
   const { size } = await stat(abs);
   res.status(201).json({ path: rel, bytes: size });
+}
+
+/** A log file's text; '' when it is missing or links out of the run directory. */
+async function readLog(root: string, path: string): Promise<string> {
+  try {
+    await refuseLinksOut(root, path, path);
+    return await readFile(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** `GET /api/runs/:id/logs?node=ID`: one node's task logs as text; without `node`, every node's. */
@@ -123,17 +163,14 @@ export async function getLogs(req: Request, res: Response, opts: FileRouteOption
       throw new HttpError(404, `run ${run.id} has no node ${JSON.stringify(node)}`);
     }
     const path = nodeLogPath(dir, node);
-    res.send(path ? await readFile(path, 'utf8').catch(() => '') : '');
+    res.send(path ? await readLog(dir.root, path) : '');
     return;
   }
   const names = (await readdir(dir.logs).catch(() => [] as string[]))
     .filter((n) => n.endsWith('.log'))
     .sort();
   const parts = await Promise.all(
-    names.map(
-      async (n) =>
-        `== ${n.slice(0, -4)}\n${await readFile(`${dir.logs}/${n}`, 'utf8').catch(() => '')}`,
-    ),
+    names.map(async (n) => `== ${n.slice(0, -4)}\n${await readLog(dir.root, `${dir.logs}/${n}`)}`),
   );
   res.send(parts.join('\n'));
 }

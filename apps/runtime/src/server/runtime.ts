@@ -14,6 +14,8 @@ import { RunManager, type RunManagerOptions } from '../runs/manager.js';
 import type { EngineOptions } from '../runs/orchestrator.js';
 import { Store } from '../store/store.js';
 import { createApi } from './api.js';
+import { RuntimeAccess } from './auth.js';
+import { allowedImage, allowedImagesOf, guardImages } from './images.js';
 import { errorHandler } from './errors.js';
 import { createEvents, publishTo } from './events.js';
 import { createMetrics } from './metrics.js';
@@ -42,6 +44,15 @@ export interface RuntimeOptions {
   readonly maxLifespanMs?: number;
   readonly engineOptions?: EngineOptions;
   readonly progressIntervalMs?: number;
+  /**
+   * Ask for the access token on every `/api` route, `/metrics` and socket.io (see auth.ts).
+   * `reelflow serve` turns it on whenever `--host` is not a loopback address.
+   */
+  readonly requireToken?: boolean;
+  /** Make a new token even when one exists (the old one stops working). */
+  readonly rotateToken?: boolean;
+  /** Images tasks may run in (default: the reelflow ffmpeg image). */
+  readonly allowedImages?: readonly string[];
 }
 
 /** The runtime: one HTTP server carrying the API, socket.io and the designer. */
@@ -53,8 +64,11 @@ export interface Runtime {
   readonly manager: RunManager;
   /** Every run event, also sent to socket.io rooms (the CLI's progress view listens here). */
   readonly events: EventEmitter;
-  /** Listen, then resume runs a previous process left. Resolves with the base URL. */
-  start(): Promise<{ url: string; port: number }>;
+  /**
+   * Listen, then resume runs a previous process left. Resolves with the base URL, and with the
+   * access token when it was made by this start (it is stored hashed: show it now or never).
+   */
+  start(): Promise<{ url: string; port: number; newToken?: string }>;
   /** Stop listening and close the database. Runs in flight stay recorded for the next start. */
   close(): Promise<void>;
 }
@@ -69,6 +83,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     ? options.executor
     : [options.executor as Executor];
   mkdirSync(dataDir, { recursive: true });
+  const image = allowedImage(options);
+  const access = options.requireToken
+    ? RuntimeAccess.open(dataDir, { rotate: options.rotateToken })
+    : undefined;
   const store = new Store(join(dataDir, 'reelflow.db'));
   const metrics = createMetrics(store);
   const events = new EventEmitter();
@@ -77,9 +95,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
+  // ffmpeg (the `http` transfer strategy) closes its connection right after the last chunk of a
+  // PUT, without waiting for the answer. Node would then end the socket and destroy the
+  // unanswered request, dropping body bytes the route has not read yet ("aborted"), so a task
+  // that succeeded leaves no output. Half-open keeps the socket until the answer is sent; a PUT
+  // cut off mid-body still fails (its chunked encoding never ends).
+  // (`httpAllowHalfOpen` is a long-standing http.Server property that @types/node omits.)
+  (httpServer as HttpServer & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   let boundUrl: string | undefined;
   // The socket handlers read the manager lazily: it is made below, once `publish` exists.
   const io = createEvents(httpServer, () => manager);
+  if (access) io.use(access.socket());
   const toRooms = publishTo(io);
   const publish = <K extends ServerEventName>(name: K, payload: ServerEvents[K]): void => {
     toRooms(name, payload);
@@ -93,15 +119,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   const managerOptions: RunManagerOptions = {
     store,
-    executors,
+    executors: executors.map((ex) => guardImages(ex, allowedImagesOf(options))),
     library: options.library ?? defaultLibrary,
     dataDir,
-    image: options.image,
+    image,
     publish,
     observer: metrics.observer,
     httpBase: (runId) => {
       const base = options.publicUrl ?? boundUrl;
-      return base && `${base.replace(/\/+$/, '')}/api/runs/${runId}/files`;
+      if (!base) return undefined;
+      return access
+        ? access.taskFilesBase(base, runId)
+        : `${base.replace(/\/+$/, '')}/api/runs/${runId}/files`;
     },
     maxConcurrentRuns: options.maxConcurrentRuns,
     maxLifespanMs: options.maxLifespanMs,
@@ -110,6 +139,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
   const manager = new RunManager(managerOptions);
 
+  if (access) app.use(access.http());
   app.use(
     createApi({
       store,
@@ -153,7 +183,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
       boundUrl = `http://${reachable}:${port}`;
       await manager.recover();
-      return { url: boundUrl, port };
+      return { url: boundUrl, port, ...(access?.newToken ? { newToken: access.newToken } : {}) };
     },
     async close() {
       await manager.close();

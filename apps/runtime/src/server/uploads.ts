@@ -43,9 +43,21 @@ interface Received {
   readonly size: number;
 }
 
+/** Room for the multipart boundaries and part headers around the file itself. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+
+const tooLarge = (opts: UploadOptions) =>
+  new HttpError(413, `the file is larger than the upload limit of ${opts.maxBytes} bytes`);
+
 /** Stream the multipart field `file` to a temporary file, enforcing the size limit as bytes arrive. */
 function receive(req: Request, opts: UploadOptions, id: string): Promise<Received> {
   return new Promise((resolve, reject) => {
+    // A body that says up front it is too large is refused before a byte of it is read.
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > opts.maxBytes + MULTIPART_OVERHEAD) {
+      reject(tooLarge(opts));
+      return;
+    }
     let bb: busboy.Busboy;
     try {
       bb = busboy({
@@ -63,8 +75,11 @@ function receive(req: Request, opts: UploadOptions, id: string): Promise<Receive
       if (failed) return;
       failed = true;
       req.unpipe(bb);
-      // Drain the rest of the body so the answer can be read by the client.
-      req.resume();
+      // Over the limit, read no more: the 413 goes out now with `Connection: close`, and a
+      // client still sending learns from it (or from the closed connection) to stop. Any
+      // other refusal comes with the body (nearly) read: drain it so the answer can be read.
+      if (err instanceof HttpError && err.status === 413) req.pause();
+      else req.resume();
       reject(err);
     };
     bb.on('file', (field, stream, info) => {
@@ -84,11 +99,7 @@ function receive(req: Request, opts: UploadOptions, id: string): Promise<Receive
       let size = 0;
       stream.on('data', (chunk: Buffer) => (size += chunk.length));
       // Busboy stops passing bytes on at the limit and ends the stream; the partial file is removed below.
-      stream.on('limit', () => {
-        fail(
-          new HttpError(413, `the file is larger than the upload limit of ${opts.maxBytes} bytes`),
-        );
-      });
+      stream.on('limit', () => fail(tooLarge(opts)));
       pending = pipeline(stream, createWriteStream(path)).then(() => ({ name, path, size }));
       pending.catch((err: Error) => fail(err));
     });

@@ -5,7 +5,9 @@ import { EXECUTORS } from './run.js';
 
 /**
  * `reelflow serve [--port 8080] [--host 127.0.0.1] [--executor swarm|local] [--data-dir DIR]
- * [--max-concurrent-runs N] [--max-lifespan-minutes M]`
+ * [--max-concurrent-runs N] [--max-lifespan-minutes M] [--allow-image IMAGE]... [--new-token]`
+ *
+ * With a `--host` other than a loopback address every API call needs the access token.
  */
 export async function serveGraphCommand(argv: string[], io: CliIO): Promise<number> {
   const { values } = parse(
@@ -18,6 +20,8 @@ export async function serveGraphCommand(argv: string[], io: CliIO): Promise<numb
       'data-dir': { type: 'string' },
       'max-concurrent-runs': { type: 'string' },
       'max-lifespan-minutes': { type: 'string' },
+      'allow-image': { type: 'string', multiple: true },
+      'new-token': { type: 'boolean' },
     },
     [],
   );
@@ -26,7 +30,14 @@ export async function serveGraphCommand(argv: string[], io: CliIO): Promise<numb
   const maxConcurrentRuns = values['max-concurrent-runs'] === undefined ? undefined : intOption('max-concurrent-runs', values['max-concurrent-runs'], 2, 1, 1_000);
   const lifespanMinutes = values['max-lifespan-minutes'] === undefined ? undefined : intOption('max-lifespan-minutes', values['max-lifespan-minutes'], 0, 1, 100_000);
   return serveCommand(
-    { port, host: values.host, executor, dataDir: values['data-dir'] },
+    {
+      port,
+      host: values.host,
+      executor,
+      dataDir: values['data-dir'],
+      newToken: values['new-token'],
+      allowImages: values['allow-image'],
+    },
     {
       log: (line) => io.stdout(`${line}\n`),
       runtime: {
