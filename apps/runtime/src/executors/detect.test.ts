@@ -18,6 +18,8 @@ describe('executor detection', () => {
   it('chooses swarm on a swarm manager that has the task image', async () => {
     const choice = await detectExecutor();
     expect(choice.kind).toBe('swarm');
+    // Names the socket, not the source of docker-modem's default socket function.
+    expect(choice.reason).toMatch(/engine at unix:\/\/\/\S+ is a swarm manager/);
     const { executor } = await createExecutor('auto');
     expect(executor.name).toBe('swarm');
     await executor.close();

@@ -110,8 +110,14 @@ function taskImageOverride(options: ExecutorFactoryOptions): string | undefined 
 }
 
 function engineAddress(docker: Docker): string {
-  const modem = docker.modem as { socketPath?: string; host?: string; port?: number | string };
-  if (modem.socketPath) return `unix://${modem.socketPath}`;
+  const modem = docker.modem as {
+    socketPath?: string | (() => Promise<string>);
+    host?: string;
+    port?: number | string;
+  };
+  if (typeof modem.socketPath === 'string') return `unix://${modem.socketPath}`;
+  // docker-modem's default is a function that picks the socket lazily: name the usual one.
+  if (modem.socketPath) return process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
   return modem.host ? `${modem.host}${modem.port ? `:${modem.port}` : ''}` : 'the default socket';
 }
 

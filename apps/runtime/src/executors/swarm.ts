@@ -40,6 +40,8 @@ const BURST_MS = 1500;
 const BURST_INTERVAL_MS = 40;
 /** Bound on reading a finished task's whole log. */
 const LOG_DRAIN_TIMEOUT_MS = 10_000;
+/** Between two tries of a call to an engine that is away (restarting). */
+const ENGINE_RETRY_MS = 500;
 /** Bound on waiting for swarm to stop a task whose service is being retired. */
 const STOP_WAIT_MS = 15_000;
 
@@ -88,7 +90,8 @@ export class SwarmExecutor implements Executor {
   private readonly docker: Docker;
   private readonly hub = new EventHub();
   private readonly tracked = new Map<string, Tracked>();
-  private readonly retiring = new Set<Promise<void>>();
+  /** Service id → its removal in progress; a second caller joins the first (see `retire`). */
+  private readonly retiring = new Map<string, Promise<void>>();
   private readonly hostnames = new Map<string, string>();
   private capacity?: NodeCapacity;
   private localNodeId?: string;
@@ -134,7 +137,7 @@ export class SwarmExecutor implements Executor {
         stopGraceSeconds: this.options.stopGraceSeconds ?? 2,
         capacity: this.capacity,
       });
-      serviceId = (await this.docker.createService(spec)).id;
+      serviceId = (await this.whileEngineAway(() => this.docker.createService(spec))).id;
     } catch (error) {
       this.hub.emit({
         type: 'failed',
@@ -145,6 +148,25 @@ export class SwarmExecutor implements Executor {
       return;
     }
     this.track(identity, serviceId, request.spec.argv, request.spec);
+  }
+
+  /**
+   * Make a call to the engine, trying again while the engine cannot be reached at all or is not
+   * a working manager yet (it is restarting), for up to `engineLossTimeoutMs`: a launch during
+   * a restart then waits for the engine instead of failing and using up the task's retries.
+   * Only errors where the request cannot have been carried out are retried, so nothing is
+   * created twice.
+   */
+  private async whileEngineAway<T>(call: () => Promise<T>): Promise<T> {
+    const deadline = performance.now() + (this.options.engineLossTimeoutMs ?? 30_000);
+    for (;;) {
+      try {
+        return await call();
+      } catch (error) {
+        if (this.closed || !engineAway(error) || performance.now() >= deadline) throw error;
+        await sleep(ENGINE_RETRY_MS);
+      }
+    }
   }
 
   /** Watch a task's service: its logs, and the task list until the task is final. */
@@ -187,11 +209,23 @@ export class SwarmExecutor implements Executor {
   async cleanupRun(runId: string): Promise<void> {
     const ours = [...this.tracked.values()].filter((t) => t.runId === runId);
     for (const task of ours) this.drop(task);
-    const services = await this.servicesOf(runId);
-    await Promise.all([...services.map((s) => this.retire(s.ID)), ...this.retiring]);
+    // Every removal is awaited, including those a cancel started, and one that fails does not
+    // stop the others: a service given up on here would stay in the swarm for good.
+    let failures = await this.retireAll(runId);
+    // A removal that failed (e.g. the engine was busy) gets one more, fresh try.
+    if (failures.length > 0) failures = await this.retireAll(runId);
     await this.removeLocalContainers(runId);
     for (const task of ours)
       this.hub.emit({ type: 'cancelled', runId, key: task.key, attempt: task.attempt });
+    if (failures.length > 0) throw failures[0];
+  }
+
+  /** Retire every service of a run and wait for all removals in progress; the errors. */
+  private async retireAll(runId: string): Promise<unknown[]> {
+    const services = await this.servicesOf(runId);
+    const removals = [...services.map((s) => this.retire(s.ID)), ...this.retiring.values()];
+    const results = await Promise.allSettled(removals);
+    return results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
   }
 
   /**
@@ -246,7 +280,7 @@ export class SwarmExecutor implements Executor {
     this.events?.destroy?.();
     for (const task of this.tracked.values()) task.logs?.stream.destroy?.();
     this.tracked.clear();
-    await Promise.all(this.retiring);
+    await Promise.allSettled(this.retiring.values());
   }
 
   // ---- task list polling ---------------------------------------------------------------
@@ -512,9 +546,7 @@ export class SwarmExecutor implements Executor {
   // ---- removal -------------------------------------------------------------------------
 
   private retireInBackground(serviceId: string): void {
-    const done = this.retire(serviceId).catch(() => {});
-    this.retiring.add(done);
-    void done.finally(() => this.retiring.delete(done));
+    this.retire(serviceId).catch(() => {});
   }
 
   /**
@@ -524,7 +556,18 @@ export class SwarmExecutor implements Executor {
    * stops and deletes the container, on whatever node it runs); containers on engines this
    * executor can reach are removed directly, which is faster and also covers finished tasks.
    */
-  private async retire(serviceId: string): Promise<void> {
+  private retire(serviceId: string): Promise<void> {
+    // Once per service, however many ask (a cancel and the run's cleanup race): two updates of
+    // one service at once fail with "update out of sequence" and would leave it behind.
+    let removal = this.retiring.get(serviceId);
+    if (!removal) {
+      removal = this.retireOnce(serviceId).finally(() => this.retiring.delete(serviceId));
+      this.retiring.set(serviceId, removal);
+    }
+    return removal;
+  }
+
+  private async retireOnce(serviceId: string): Promise<void> {
     const service = this.docker.getService(serviceId);
     const live = (tasks: SwarmTask[]) => tasks.filter((t) => !TERMINAL.has(t.Status.State));
     const tasks = await this.tasksOf([serviceId]).catch(() => [] as SwarmTask[]);
@@ -543,6 +586,18 @@ export class SwarmExecutor implements Executor {
   }
 
   private async stopJob(service: Docker.Service): Promise<void> {
+    // An update names the version it changes; when swarm moved the service on in between
+    // ("update out of sequence"), read it again and retry.
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.updateToNoCompletions(service);
+      } catch (error) {
+        if (tries >= 3 || !/out of sequence/.test(message(error))) throw error;
+      }
+    }
+  }
+
+  private async updateToNoCompletions(service: Docker.Service): Promise<void> {
     try {
       const info = await service.inspect();
       const spec = info.Spec;
@@ -646,6 +701,15 @@ function sleep(ms: number): Promise<void> {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The engine is not there (no socket, connection refused) or not a working manager yet (503
+ * right after a restart): the request was not carried out.
+ */
+function engineAway(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ECONNREFUSED' || statusOf(error) === 503;
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -9,7 +9,7 @@ import type {
   TaskProgressEvent,
   TaskStateEvent,
 } from '@reelflow/fbp-model';
-import { createExecutor } from '../executors/index.js';
+import { createExecutor, type ExecutorFactoryOptions } from '../executors/index.js';
 import type { Executor } from '../executors/types.js';
 import { createRuntime } from '../server/runtime.js';
 import { InvalidGraphError } from './manager.js';
@@ -45,8 +45,11 @@ export interface OpenedExecutor {
  * The executor the user asked for, or the best one available (swarm when an engine in swarm
  * mode holds the task image, else local), with the reason to tell the user.
  */
-export async function openExecutor(name?: ExecutorName): Promise<OpenedExecutor> {
-  const { executor, choice } = await createExecutor(name ?? 'auto');
+export async function openExecutor(
+  name?: ExecutorName,
+  options?: ExecutorFactoryOptions,
+): Promise<OpenedExecutor> {
+  const { executor, choice } = await createExecutor(name ?? 'auto', options);
   return { executor, why: `reelflow: using the ${choice.kind} executor: ${choice.reason}` };
 }
 

@@ -13,6 +13,7 @@ import type {
 import { isTerminalRunState } from '@reelflow/fbp-model';
 import {
   createEngine,
+  getTask,
   step,
   type Effect,
   type EngineEvent,
@@ -27,6 +28,7 @@ import { findOutputs, publishVideo, tokenBytes } from './outputs.js';
 import { ensureRunDir, nodeLogPath, resolveInside, runDirOf, type RunDir } from './rundir.js';
 import { outputTokensFor } from './tokens.js';
 import { IncrementalStream } from './incremental.js';
+import { EngineJournal } from './engine-journal.js';
 
 /** Sends one live event to whoever watches the run (socket.io rooms, the CLI's progress view). */
 export type Publisher = <K extends ServerEventName>(name: K, payload: ServerEvents[K]) => void;
@@ -38,11 +40,13 @@ export interface RunObserver {
   bytesMoved?(nodeId: string, bytes: number): void;
 }
 
-/** Options of the semantics engine, passed through. */
+/** Options of the semantics engine, passed through, and of how its state is saved. */
 export interface EngineOptions {
   readonly capacity?: number;
   readonly defaultRetries?: number;
   readonly backoffMs?: number;
+  /** Engine steps between two saved snapshots of the engine state (see EngineJournal). */
+  readonly snapshotEverySteps?: number;
 }
 
 export interface OrchestratorDeps {
@@ -90,8 +94,8 @@ const TERMINAL_TASK_STATES: readonly ElementState[] = ['done', 'failed', 'skippe
 /**
  * Drives one run: feeds executor events to the semantics' pure `step()`, carries out the
  * effects it returns (compile + launch a firing, cancel one, publish a notification), turns
- * finished tasks into output tokens, and saves the engine state with every transition so the
- * run can be picked up after a restart.
+ * finished tasks into output tokens, and journals every transition (EngineJournal) so the run
+ * can be picked up after a restart.
  */
 export class RunOrchestrator {
   readonly runId: string;
@@ -109,6 +113,7 @@ export class RunOrchestrator {
   /** Executor launches not yet returned. */
   private readonly launching = new Set<Promise<unknown>>();
   private readonly stream: IncrementalStream;
+  private readonly journal: EngineJournal;
   private lifespanTimer?: NodeJS.Timeout;
   /** Set by detach(): the runtime is closing and the store may already be closed. */
   private detached = false;
@@ -123,6 +128,7 @@ export class RunOrchestrator {
     this.runId = run.id;
     this.dir = runDirOf(deps.dataDir, run.id);
     this.stream = new IncrementalStream(run.graph, this.dir);
+    this.journal = new EngineJournal(deps.store, run.id, deps.engineOptions?.snapshotEverySteps);
     this.arm();
   }
 
@@ -171,8 +177,8 @@ export class RunOrchestrator {
   async resume(
     known: ReadonlyMap<string, { attempt: number; state: 'running' | 'succeeded' | 'failed' }>,
   ): Promise<void> {
-    if (this.run.engineState === undefined) return this.start();
-    this.engine = this.run.engineState as EngineState;
+    this.engine = this.journal.restore();
+    if (this.engine === undefined) return this.start();
     this.startLifespan();
     const collect: FiringWork[] = [];
     const relaunch: FiringWork[] = [];
@@ -202,6 +208,12 @@ export class RunOrchestrator {
         relaunch.push(work);
       }
     }
+    this.deps.store.appendEvent(this.runId, 'run:resumed', {
+      replayedEngineEvents: this.journal.replayed,
+      adopted: [...this.work.values()].filter((w) => w.remaining.size > 0).map((w) => w.firing.key),
+      collected: collect.map((w) => w.firing.key),
+      relaunched: relaunch.map((w) => w.firing.key),
+    });
     await ensureRunDir(this.dir);
     for (const work of collect) await this.finishFiring(work);
     for (const work of relaunch) {
@@ -236,7 +248,7 @@ export class RunOrchestrator {
 
   /** Re-run the failed or cancelled tasks of one node (a failed run goes back to running). */
   async retryNode(nodeId: string): Promise<void> {
-    this.engine ??= this.run.engineState as EngineState | undefined;
+    this.engine ??= this.journal.restore();
     if (!this.engine) throw new Error(`run ${this.runId} never started; nothing to retry`);
     if (this.settled.ending) {
       // Let the cleanup of the ended episode finish first: it removes the run's tasks.
@@ -293,12 +305,13 @@ export class RunOrchestrator {
 
   private apply(event: EngineEvent): void {
     if (!this.engine || this.detached) return;
-    const { state, effects } = step(this.engine, event);
+    const before = this.engine;
+    const { state, effects } = step(before, event);
     this.engine = state;
     const emits = effects.filter((e): e is Extract<Effect, { type: 'emit' }> => e.type === 'emit');
     // One transition, one transaction: the engine state and everything it says happened.
     this.deps.store.transaction(() => {
-      this.deps.store.updateRun(this.runId, { engineState: state });
+      this.journal.record(event, before, state);
       for (const e of effects) if (e.type === 'launch') this.recordLaunch(e.firing);
       for (const e of emits) this.persist(e.event);
     });
@@ -313,7 +326,9 @@ export class RunOrchestrator {
     this.deps.store.upsertTask(this.runId, {
       ...this.taskIds(firing),
       attempt: firing.attempt,
-      state: firing.attempt > 1 ? 'retrying' : 'pending',
+      // The engine says which it is: an automatic retry is `retrying`, while a user retry
+      // (also a later attempt) starts over `pending`. Guessing from the attempt got that wrong.
+      state: (getTask(this.engine!, firing.key)?.state ?? 'pending') as ElementState,
       progress: 0,
       reason: null,
       exitCode: null,
@@ -326,8 +341,9 @@ export class RunOrchestrator {
     const store = this.deps.store;
     switch (n.type) {
       case 'run:state':
+        // saveRunState logs the event itself (once per change): logging it here too doubled it.
         this.saveRunState(n.state as RunState, n.reason);
-        break;
+        return;
       case 'node:state':
         store.setNode(this.runId, {
           nodeId: n.nodeId,
@@ -470,6 +486,7 @@ export class RunOrchestrator {
     for (const spec of specs) {
       if (this.work.get(firing.key) !== work) return; // cancelled meanwhile
       try {
+        this.recordExecutorLaunch(spec, firing);
         await this.track(
           this.deps.executor.launch({
             runId: this.runId,
@@ -487,6 +504,19 @@ export class RunOrchestrator {
         return;
       }
     }
+  }
+
+  /**
+   * One line in the run's event log per task handed to the executor, so an audit (or a test)
+   * can tell how often each chunk really ran, across restarts of the runtime.
+   */
+  private recordExecutorLaunch(spec: TaskSpec, firing: Firing): void {
+    this.deps.store.appendEvent(this.runId, 'task:launch', {
+      key: spec.key,
+      firing: firing.key,
+      nodeId: firing.nodeId,
+      attempt: firing.attempt,
+    });
   }
 
   /** Remember a launch in progress, so the end of the run waits for it before cleaning up. */
