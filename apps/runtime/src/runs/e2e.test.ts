@@ -189,6 +189,28 @@ describe.each(['swarm', 'local'] as const)('a real run with the %s executor', (k
   }, 300_000);
 });
 
+describe('http transfer strategy', () => {
+  // Tasks pull chunks from the runtime and push results back; the runtime must read a task's
+  // outputs only once its uploads are stored (ffmpeg exits before the server has them).
+  it('runs the example with both transfers over HTTP on the local executor, every frame kept', async () => {
+    const h = await harness('local');
+    try {
+      const graph = withParams({
+        ...SHORT_SPLIT,
+        xfer: { strategy: 'http' },
+        back: { strategy: 'http' },
+      });
+      const run = h.runtime.manager.create(graph, { path: short });
+      expect(await h.runtime.manager.waitFor(run.id)).toBe('succeeded');
+      const merged = join(h.dir, 'runs', run.id, 'work', 'merge', 'output.mp4');
+      const facts = await probeMedia(merged, { countFrames: true });
+      expect(facts.frames).toBe(shortFrames);
+    } finally {
+      await h.close();
+    }
+  }, 180_000);
+});
+
 describe('incremental stream', () => {
   it('grows a playable HLS playlist while chunks are still encoding', async () => {
     const h = await harness('local');

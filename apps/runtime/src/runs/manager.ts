@@ -22,6 +22,7 @@ import {
 } from './orchestrator.js';
 import { listFiles } from './outputs.js';
 import { runDirOf } from './rundir.js';
+import type { UploadTracker } from './upload-tracker.js';
 
 export interface RunManagerOptions {
   readonly store: Store;
@@ -39,6 +40,8 @@ export interface RunManagerOptions {
   readonly maxLifespanMs?: number;
   readonly engineOptions?: EngineOptions;
   readonly progressIntervalMs?: number;
+  /** Uploads of the `http` transfer strategy, awaited before a task's outputs are read. */
+  readonly uploads?: UploadTracker;
 }
 
 /** A request the caller got wrong (unknown run, unknown node, unavailable executor). */
@@ -255,6 +258,7 @@ export class RunManager {
         engineOptions: o.engineOptions,
         maxLifespanMs: o.maxLifespanMs,
         progressIntervalMs: o.progressIntervalMs,
+        uploads: o.uploads,
         validate: (graph) => {
           const result = this.validate(graph);
           return result.valid

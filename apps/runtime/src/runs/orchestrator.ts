@@ -29,6 +29,12 @@ import { ensureRunDir, nodeLogPath, resolveInside, runDirOf, type RunDir } from 
 import { outputTokensFor } from './tokens.js';
 import { IncrementalStream } from './incremental.js';
 import { EngineJournal } from './engine-journal.js';
+import type { UploadTracker } from './upload-tracker.js';
+import { LABEL_VIA } from '@reelflow/library';
+
+/** Does this task write its outputs through the runtime's file routes? */
+const pushesOverHttp = (spec: TaskSpec): boolean =>
+  spec.labels[LABEL_VIA] === 'http' || spec.inputs.some((t) => t.via === 'http');
 
 /** Sends one live event to whoever watches the run (socket.io rooms, the CLI's progress view). */
 export type Publisher = <K extends ServerEventName>(name: K, payload: ServerEvents[K]) => void;
@@ -67,6 +73,8 @@ export interface OrchestratorDeps {
   readonly validate?: (graph: RunRecord['graph']) => string | undefined;
   /** Least time between two `task:progress` events of one task. */
   readonly progressIntervalMs?: number;
+  /** Uploads of the `http` transfer strategy, awaited before a task's outputs are read. */
+  readonly uploads?: UploadTracker;
 }
 
 /** One firing of the engine being carried out: its task specs and what they produced. */
@@ -552,6 +560,7 @@ export class RunOrchestrator {
   private async finishFiring(work: FiringWork): Promise<void> {
     try {
       for (const spec of work.specs) {
+        if (this.deps.uploads && pushesOverHttp(spec)) await this.deps.uploads.settled(this.run.id);
         const found = await findOutputs(this.dir.root, spec);
         work.outputs.push(...outputTokensFor(spec, found));
       }

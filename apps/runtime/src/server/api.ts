@@ -11,6 +11,7 @@ import type { RunManager } from '../runs/manager.js';
 import type { Store } from '../store/store.js';
 import { HttpError, route } from './errors.js';
 import { getLogs, getOutput, getRunFile, putRunFile } from './files.js';
+import type { UploadTracker } from '../runs/upload-tracker.js';
 import { handleUpload } from './uploads.js';
 
 export interface ApiOptions {
@@ -21,6 +22,7 @@ export interface ApiOptions {
   readonly maxUploadBytes: number;
   /** Largest JSON body (a graph document). */
   readonly jsonLimit?: string;
+  readonly uploads?: UploadTracker;
 }
 
 /** A graph document from a request body, schema-checked; 400 with the first problem otherwise. */
@@ -40,7 +42,7 @@ const param = (req: Request, name: string): string => String(req.params[name]);
 /** The HTTP API of CONTRACTS section 5 (everything but `/metrics` and the designer). */
 export function createApi(opts: ApiOptions): Router {
   const { store, manager } = opts;
-  const files = { store, dataDir: opts.dataDir };
+  const files = { store, dataDir: opts.dataDir, uploads: opts.uploads };
   const api = express.Router();
   const json = express.json({ limit: opts.jsonLimit ?? '5mb' });
 

@@ -8,10 +8,13 @@ import { nodeLogPath, resolveInside, runDirOf } from '../runs/rundir.js';
 import type { Store } from '../store/store.js';
 import { HttpError } from './errors.js';
 import { mediaType } from './mime.js';
+import type { UploadTracker } from '../runs/upload-tracker.js';
 
 export interface FileRouteOptions {
   readonly store: Store;
   readonly dataDir: string;
+  /** Told of every upload, so a run reads a task's outputs only once they are stored. */
+  readonly uploads?: UploadTracker;
 }
 
 /** Folders of a run the `http` transfer strategy may write into (never its input or logs). */
@@ -118,7 +121,7 @@ export async function putRunFile(
   res: Response,
   opts: FileRouteOptions,
 ): Promise<void> {
-  const { dir } = runOf(req, opts);
+  const { run, dir } = runOf(req, opts);
   const rel = wildcard(req);
   const abs = confined(dir.root, rel);
   if (!WRITABLE.includes(rel.split('/')[0]!) || rel.split('/').length < 2) {
@@ -127,15 +130,19 @@ export async function putRunFile(
       `files can only be written under ${WRITABLE.map((w) => `${w}/`).join(' or ')}`,
     );
   }
-  await refuseLinksOut(dir.root, dirname(abs), rel);
-  await mkdir(dirname(abs), { recursive: true });
+  const done = opts.uploads?.begin(run.id);
   const tmp = `${abs}.${randomUUID()}.part`;
   try {
+    await refuseLinksOut(dir.root, dirname(abs), rel);
+    await mkdir(dirname(abs), { recursive: true });
     await pipeline(req, createWriteStream(tmp));
     await rename(tmp, abs);
   } catch (err) {
     await rm(tmp, { force: true });
+    if (err instanceof HttpError) throw err;
     throw new HttpError(400, `the upload of ${rel} did not complete: ${(err as Error).message}`);
+  } finally {
+    done?.();
   }
   const { size } = await stat(abs);
   res.status(201).json({ path: rel, bytes: size });

@@ -19,6 +19,7 @@ import { allowedImage, allowedImagesOf, guardImages } from './images.js';
 import { errorHandler } from './errors.js';
 import { createEvents, publishTo } from './events.js';
 import { createMetrics } from './metrics.js';
+import { UploadTracker } from '../runs/upload-tracker.js';
 
 export interface RuntimeOptions {
   /** Holds the database, uploads and run directories. */
@@ -117,8 +118,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     }
   };
 
+  const uploads = new UploadTracker();
   const managerOptions: RunManagerOptions = {
     store,
+    uploads,
     executors: executors.map((ex) => guardImages(ex, allowedImagesOf(options))),
     library: options.library ?? defaultLibrary,
     dataDir,
@@ -147,6 +150,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       dataDir,
       uploadsDir: join(dataDir, 'uploads'),
       maxUploadBytes: options.maxUploadBytes ?? 20 * 1024 ** 3,
+      uploads,
     }),
   );
   app.get('/metrics', async (_req, res, next) => {
