@@ -5,7 +5,12 @@ import { fromFbpJson, looksLikeFbpJson, toFbpJson } from './fbp-json.js';
 import { loadGraph } from './load.js';
 
 const example = loadGraph(
-  JSON.parse(readFileSync(new URL('../../../examples/transcode-720p.reelflow.json', import.meta.url), 'utf8')),
+  JSON.parse(
+    readFileSync(
+      new URL('../../../examples/transcode-720p.reelflow.json', import.meta.url),
+      'utf8',
+    ),
+  ),
 ).graph!;
 
 describe('NoFlo FBP JSON', () => {
@@ -13,7 +18,11 @@ describe('NoFlo FBP JSON', () => {
     const fbp = toFbpJson(example);
     expect(fbp.processes.enc).toEqual({
       component: 'encode',
-      metadata: { params: { codec: 'h264', preset: 'veryfast', crf: 23, height: 720 }, x: 600, y: 0 },
+      metadata: {
+        params: { codec: 'h264', preset: 'veryfast', crf: 23, height: 720 },
+        x: 600,
+        y: 0,
+      },
     });
     expect(fbp.connections[0]).toEqual({
       src: { process: 'src', port: 'out' },
@@ -26,7 +35,11 @@ describe('NoFlo FBP JSON', () => {
   });
 
   it('round-trips to an equal graph, extra keys and labels included', () => {
-    const graph = { ...example, owner: 'studio-b', nodes: example.nodes.map((n, i) => (i === 0 ? { ...n, label: 'Camera A' } : n)) };
+    const graph = {
+      ...example,
+      owner: 'studio-b',
+      nodes: example.nodes.map((n, i) => (i === 0 ? { ...n, label: 'Camera A' } : n)),
+    };
     const back = fromFbpJson(JSON.parse(JSON.stringify(toFbpJson(graph))));
     expect(back.diagnostics).toEqual([]);
     expect(back.graph).toEqual(graph);
@@ -42,7 +55,10 @@ describe('NoFlo FBP JSON', () => {
   });
 
   it('reports a broken FBP document as schema diagnostics instead of throwing', () => {
-    const result = fromFbpJson({ processes: { a: { component: 3 } }, connections: [{ src: {}, tgt: {} }] });
+    const result = fromFbpJson({
+      processes: { a: { component: 3 } },
+      connections: [{ src: {}, tgt: {} }],
+    });
     expect(result.graph).toBeUndefined();
     expect(result.diagnostics.length).toBeGreaterThan(0);
     expect(fromFbpJson('nope').diagnostics[0]!.code).toBe('schema');
@@ -51,7 +67,10 @@ describe('NoFlo FBP JSON', () => {
 
 describe('Graphviz DOT', () => {
   it('exports every node and edge, quoting ids', () => {
-    const dot = toDot({ ...example, nodes: [...example.nodes, { id: 'we"ird', type: 'stream', params: {} }] });
+    const dot = toDot({
+      ...example,
+      nodes: [...example.nodes, { id: 'we"ird', type: 'stream', params: {} }],
+    });
     expect(dot).toMatch(/^digraph "transcode-720p" \{/);
     expect(dot).toContain('"src" -> "split"');
     expect(dot).toContain('"we\\"ird"');

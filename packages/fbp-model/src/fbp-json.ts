@@ -29,7 +29,9 @@ export function toFbpJson(graph: Graph): FbpJsonGraph {
   for (const [key, value] of Object.entries(graph)) {
     if (!GRAPH_KEYS.has(key)) extras[key] = value;
   }
-  const fbpExtras = (extras.fbp ?? {}) as Partial<Pick<FbpJsonGraph, 'inports' | 'outports' | 'groups'>>;
+  const fbpExtras = (extras.fbp ?? {}) as Partial<
+    Pick<FbpJsonGraph, 'inports' | 'outports' | 'groups'>
+  >;
   delete extras.fbp;
   const processes: FbpJsonGraph['processes'] = {};
   for (const node of graph.nodes) {
@@ -114,7 +116,8 @@ export function fromFbpJson(input: unknown): LoadResult {
   const extras = isRecord(properties.reelflow) ? properties.reelflow : {};
   const fbp: Record<string, unknown> = {};
   if (isRecord(input.inports) && Object.keys(input.inports).length > 0) fbp.inports = input.inports;
-  if (isRecord(input.outports) && Object.keys(input.outports).length > 0) fbp.outports = input.outports;
+  if (isRecord(input.outports) && Object.keys(input.outports).length > 0)
+    fbp.outports = input.outports;
   if (Array.isArray(input.groups) && input.groups.length > 0) fbp.groups = input.groups;
   return loadGraph({
     ...extras,

@@ -40,11 +40,16 @@ describe('loadGraph', () => {
     expect(JSON.parse(serializeGraph(result.graph!))).toMatchObject({ owner: 'studio-b' });
   });
 
-  it.each([null, 42, 'graph', [1, 2], undefined])('reports a non-object document (%j) as one schema error', (doc) => {
-    const result = loadGraph(doc);
-    expect(result.graph).toBeUndefined();
-    expect(result.diagnostics).toEqual([expect.objectContaining({ code: 'schema', property: '$' })]);
-  });
+  it.each([null, 42, 'graph', [1, 2], undefined])(
+    'reports a non-object document (%j) as one schema error',
+    (doc) => {
+      const result = loadGraph(doc);
+      expect(result.graph).toBeUndefined();
+      expect(result.diagnostics).toEqual([
+        expect.objectContaining({ code: 'schema', property: '$' }),
+      ]);
+    },
+  );
 
   it('refuses a document from a newer schema version', () => {
     const result = loadGraph({ ...example, schemaVersion: 99 });
@@ -58,7 +63,10 @@ describe('loadGraph', () => {
     const result = loadGraph({ ...example, extra: deep });
     expect(result.graph).toBeUndefined();
     expect(result.diagnostics).toEqual([
-      expect.objectContaining({ code: 'schema', message: expect.stringMatching(/nests deeper than 64 levels/) }),
+      expect.objectContaining({
+        code: 'schema',
+        message: expect.stringMatching(/nests deeper than 64 levels/),
+      }),
     ]);
     expect(result.diagnostics[0]!.property).toMatch(/^\$\.extra\[0\]/);
   });
@@ -66,11 +74,19 @@ describe('loadGraph', () => {
   it('names a bad schemaVersion briefly, never echoing a big value', () => {
     const result = loadGraph({ ...example, schemaVersion: 'x'.repeat(100_000) });
     expect(result.diagnostics[0]!.message.length).toBeLessThan(120);
-    expect(loadGraph({ ...example, schemaVersion: [[1]] }).diagnostics[0]!.message).toMatch(/got an array/);
+    expect(loadGraph({ ...example, schemaVersion: [[1]] }).diagnostics[0]!.message).toMatch(
+      /got an array/,
+    );
   });
 
   it('defaults missing params to an empty object', () => {
-    const result = loadGraph({ schemaVersion: 1, id: 'g', name: 'g', nodes: [{ id: 'a', type: 'source' }], edges: [] });
+    const result = loadGraph({
+      schemaVersion: 1,
+      id: 'g',
+      name: 'g',
+      nodes: [{ id: 'a', type: 'source' }],
+      edges: [],
+    });
     expect(result.graph?.nodes[0]!.params).toEqual({});
   });
 });

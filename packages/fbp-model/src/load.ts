@@ -46,7 +46,9 @@ export const MAX_DOCUMENT_DEPTH = 64;
  * hostile document cannot overflow the stack here.
  */
 export function findTooDeep(input: unknown, limit = MAX_DOCUMENT_DEPTH): string | undefined {
-  const stack: Array<{ value: unknown; depth: number; path: PropertyKey[] }> = [{ value: input, depth: 0, path: [] }];
+  const stack: Array<{ value: unknown; depth: number; path: PropertyKey[] }> = [
+    { value: input, depth: 0, path: [] },
+  ];
   while (stack.length > 0) {
     const { value, depth, path } = stack.pop()!;
     if (typeof value !== 'object' || value === null) continue;
@@ -54,7 +56,8 @@ export function findTooDeep(input: unknown, limit = MAX_DOCUMENT_DEPTH): string 
     const entries: Array<[PropertyKey, unknown]> = Array.isArray(value)
       ? value.map((v, i) => [i, v])
       : Object.entries(value as Record<string, unknown>);
-    for (const [key, child] of entries) stack.push({ value: child, depth: depth + 1, path: [...path, key] });
+    for (const [key, child] of entries)
+      stack.push({ value: child, depth: depth + 1, path: [...path, key] });
   }
   return undefined;
 }
@@ -82,7 +85,13 @@ export function loadGraph(input: unknown): LoadResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return {
       diagnostics: [
-        diagnostic('schema', 'error', '$: a graph document must be a JSON object', graphElement(input), '$'),
+        diagnostic(
+          'schema',
+          'error',
+          '$: a graph document must be a JSON object',
+          graphElement(input),
+          '$',
+        ),
       ],
       migrations: [],
     };
@@ -91,7 +100,13 @@ export function loadGraph(input: unknown): LoadResult {
   if (!migrated.ok) {
     return {
       diagnostics: [
-        diagnostic('schema', 'error', `$.schemaVersion: ${migrated.message}`, graphElement(input), '$.schemaVersion'),
+        diagnostic(
+          'schema',
+          'error',
+          `$.schemaVersion: ${migrated.message}`,
+          graphElement(input),
+          '$.schemaVersion',
+        ),
       ],
       migrations: [],
     };
@@ -100,7 +115,13 @@ export function loadGraph(input: unknown): LoadResult {
   if (!parsed.success) {
     return {
       diagnostics: parsed.error.issues.map((issue) =>
-        diagnostic('schema', 'error', issueMessage(issue), graphElement(input), jsonPath(issue.path)),
+        diagnostic(
+          'schema',
+          'error',
+          issueMessage(issue),
+          graphElement(input),
+          jsonPath(issue.path),
+        ),
       ),
       migrations: migrated.applied,
     };

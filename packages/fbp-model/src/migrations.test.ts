@@ -49,6 +49,10 @@ describe('migrations', () => {
   });
 
   it('applies no migration to a current document', () => {
-    expect(migrate({ schemaVersion: 1 })).toEqual({ ok: true, doc: { schemaVersion: 1 }, applied: [] });
+    expect(migrate({ schemaVersion: 1 })).toEqual({
+      ok: true,
+      doc: { schemaVersion: 1 },
+      applied: [],
+    });
   });
 });

@@ -64,8 +64,7 @@ const v0ToV1: Migration = {
 export const MIGRATIONS: readonly Migration[] = [v0ToV1];
 
 export type MigrationResult =
-  | { ok: true; doc: Record<string, unknown>; applied: string[] }
-  | { ok: false; message: string };
+  { ok: true; doc: Record<string, unknown>; applied: string[] } | { ok: false; message: string };
 
 /** A short description of a value for a message: never the whole of a big or deep value. */
 function describeValue(value: unknown): string {
@@ -81,7 +80,10 @@ function describeValue(value: unknown): string {
 export function migrate(doc: Record<string, unknown>): MigrationResult {
   const raw = doc.schemaVersion ?? 0;
   if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0) {
-    return { ok: false, message: `schemaVersion must be a whole number, got ${describeValue(raw)}` };
+    return {
+      ok: false,
+      message: `schemaVersion must be a whole number, got ${describeValue(raw)}`,
+    };
   }
   if (raw > CURRENT_SCHEMA_VERSION) {
     return {

@@ -191,5 +191,7 @@ export function findPort(
   name: string,
   direction?: 'in' | 'out',
 ): PortSpec | undefined {
-  return def.ports.find((p) => p.name === name && (direction === undefined || p.direction === direction));
+  return def.ports.find(
+    (p) => p.name === name && (direction === undefined || p.direction === direction),
+  );
 }

@@ -6,7 +6,12 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /**
  * `node:util` parseArgs with errors turned into one-line UsageErrors (the CLI prefixes the command).
  */
-export function parse<O extends Options>(command: string, argv: string[], options: O, positionals: string[]) {
+export function parse<O extends Options>(
+  command: string,
+  argv: string[],
+  options: O,
+  positionals: string[],
+) {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -25,7 +30,13 @@ export function parse<O extends Options>(command: string, argv: string[], option
 }
 
 /** A whole-number option within bounds, or a UsageError saying which option is wrong. */
-export function intOption(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+export function intOption(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -35,7 +46,12 @@ export function intOption(name: string, raw: string | undefined, fallback: numbe
 }
 
 /** One of a fixed set of values, or a UsageError listing them. */
-export function enumOption<T extends string>(name: string, raw: string | undefined, values: readonly T[], fallback: T): T {
+export function enumOption<T extends string>(
+  name: string,
+  raw: string | undefined,
+  values: readonly T[],
+  fallback: T,
+): T {
   if (raw === undefined) return fallback;
   if (!(values as readonly string[]).includes(raw)) {
     throw new UsageError(`--${name} must be one of ${values.join(', ')}, got '${raw}'`);

@@ -118,11 +118,29 @@ describe('reelflow simulate', () => {
   it('prints the trace, firings and makespan as JSON', async () => {
     const result = await cli('simulate', example, '--chunks', '4', '--workers', '2', '--json');
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout) as { firings: Record<string, number>; makespanSeconds: number; deadlock: boolean; trace: unknown[] };
-    expect(report.firings).toEqual({ src: 1, split: 1, xfer: 4, enc: 4, back: 4, merge: 1, out: 1 });
+    const report = JSON.parse(result.stdout) as {
+      firings: Record<string, number>;
+      makespanSeconds: number;
+      deadlock: boolean;
+      trace: unknown[];
+    };
+    expect(report.firings).toEqual({
+      src: 1,
+      split: 1,
+      xfer: 4,
+      enc: 4,
+      back: 4,
+      merge: 1,
+      out: 1,
+    });
     expect(report.deadlock).toBe(false);
     expect(report.makespanSeconds).toBeGreaterThan(0);
-    expect(report.trace[0]).toEqual({ step: expect.any(Number), node: 'src', consumed: 0, produced: 1 });
+    expect(report.trace[0]).toEqual({
+      step: expect.any(Number),
+      node: 'src',
+      consumed: 0,
+      produced: 1,
+    });
   });
 
   it('exits 1 for an invalid graph and 2 for bad numbers', async () => {

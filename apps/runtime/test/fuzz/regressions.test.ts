@@ -46,9 +46,17 @@ describe('runtime regressions found by fuzzing', () => {
   it('answers the deep graph with 200 and a schema diagnostic naming the depth', async () => {
     const res = await send('POST', '/api/validate', deepGraph('deep'));
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { valid: boolean; diagnostics: Array<{ code: string; message: string }> };
+    const body = (await res.json()) as {
+      valid: boolean;
+      diagnostics: Array<{ code: string; message: string }>;
+    };
     expect(body.valid).toBe(false);
-    expect(body.diagnostics).toEqual([expect.objectContaining({ code: 'schema', message: expect.stringMatching(/nests deeper than/) })]);
+    expect(body.diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'schema',
+        message: expect.stringMatching(/nests deeper than/),
+      }),
+    ]);
   });
 
   // Was a 500 (saving overflowed JSON.stringify); loadGraph now refuses documents nested
@@ -59,12 +67,9 @@ describe('runtime regressions found by fuzzing', () => {
   });
 
   // Was a 500: migrate() stringified the whole bad value into its message.
-  it(
-    'answers a schemaVersion nested 10,000 deep with 200 and a schema diagnostic',
-    async () => {
-      const body = `{"schemaVersion":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
-      const res = await send('POST', '/api/validate', body);
-      expect(res.status).toBe(200);
-    },
-  );
+  it('answers a schemaVersion nested 10,000 deep with 200 and a schema diagnostic', async () => {
+    const body = `{"schemaVersion":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    const res = await send('POST', '/api/validate', body);
+    expect(res.status).toBe(200);
+  });
 });

@@ -1,5 +1,12 @@
 import { writeFile } from 'node:fs/promises';
-import { fromFbpJson, loadGraph, serializeGraph, toDot, toFbpJson, type Diagnostic } from '@reelflow/fbp-model';
+import {
+  fromFbpJson,
+  loadGraph,
+  serializeGraph,
+  toDot,
+  toFbpJson,
+  type Diagnostic,
+} from '@reelflow/fbp-model';
 import { enumOption, parse } from '../args.js';
 import { formatDiagnostic } from '../format.js';
 import { readJson, UsageError, type CliIO } from '../io.js';
@@ -35,14 +42,19 @@ export async function exportCommand(argv: string[], io: CliIO): Promise<number> 
   const path = positionals[0]!;
   const loaded = loadGraph(await readJson(path));
   if (!loaded.graph) return reportInvalid(io, path, loaded.diagnostics);
-  const text = format === 'dot' ? toDot(loaded.graph) : `${JSON.stringify(toFbpJson(loaded.graph), null, 2)}\n`;
+  const text =
+    format === 'dot'
+      ? toDot(loaded.graph)
+      : `${JSON.stringify(toFbpJson(loaded.graph), null, 2)}\n`;
   await emit(io, text, values.out);
   return 0;
 }
 
 /** `reelflow import FILE [--out GRAPH]`: NoFlo FBP JSON to a Reelflow graph document. */
 export async function importCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse('import', argv, { out: { type: 'string', short: 'o' } }, ['file']);
+  const { values, positionals } = parse('import', argv, { out: { type: 'string', short: 'o' } }, [
+    'file',
+  ]);
   const path = positionals[0]!;
   const loaded = fromFbpJson(await readJson(path));
   if (!loaded.graph) return reportInvalid(io, path, loaded.diagnostics);

@@ -19,9 +19,19 @@ export async function runGraphCommand(argv: string[], io: CliIO): Promise<number
     ['graph'],
   );
   if (values.input === undefined) throw new UsageError('--input VIDEO is required');
-  const executor = values.executor === undefined ? undefined : enumOption('executor', values.executor, EXECUTORS, 'swarm');
+  const executor =
+    values.executor === undefined
+      ? undefined
+      : enumOption('executor', values.executor, EXECUTORS, 'swarm');
   return runCommand(
-    { graphPath: positionals[0]!, input: values.input, executor, out: values.out, json: values.json, dataDir: values['data-dir'] },
+    {
+      graphPath: positionals[0]!,
+      input: values.input,
+      executor,
+      out: values.out,
+      json: values.json,
+      dataDir: values['data-dir'],
+    },
     io,
   );
 }

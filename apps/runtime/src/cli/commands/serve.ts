@@ -26,9 +26,18 @@ export async function serveGraphCommand(argv: string[], io: CliIO): Promise<numb
     [],
   );
   const port = intOption('port', values.port, 8080, 0, 65_535);
-  const executor = values.executor === undefined ? undefined : enumOption('executor', values.executor, EXECUTORS, 'swarm');
-  const maxConcurrentRuns = values['max-concurrent-runs'] === undefined ? undefined : intOption('max-concurrent-runs', values['max-concurrent-runs'], 2, 1, 1_000);
-  const lifespanMinutes = values['max-lifespan-minutes'] === undefined ? undefined : intOption('max-lifespan-minutes', values['max-lifespan-minutes'], 0, 1, 100_000);
+  const executor =
+    values.executor === undefined
+      ? undefined
+      : enumOption('executor', values.executor, EXECUTORS, 'swarm');
+  const maxConcurrentRuns =
+    values['max-concurrent-runs'] === undefined
+      ? undefined
+      : intOption('max-concurrent-runs', values['max-concurrent-runs'], 2, 1, 1_000);
+  const lifespanMinutes =
+    values['max-lifespan-minutes'] === undefined
+      ? undefined
+      : intOption('max-lifespan-minutes', values['max-lifespan-minutes'], 0, 1, 100_000);
   return serveCommand(
     {
       port,

@@ -19,12 +19,15 @@ export async function simulateCommand(argv: string[], io: CliIO): Promise<number
     },
     ['graph'],
   );
-  const chunks = values.chunks === undefined ? undefined : intOption('chunks', values.chunks, 0, 1, 100_000);
+  const chunks =
+    values.chunks === undefined ? undefined : intOption('chunks', values.chunks, 0, 1, 100_000);
   const workers = intOption('workers', values.workers, 1, 1, 10_000);
   const cores = intOption('cores', values.cores, 2, 1, 1_024);
   const durationSeconds = values.duration === undefined ? undefined : Number(values.duration);
   if (durationSeconds !== undefined && !(Number.isFinite(durationSeconds) && durationSeconds > 0)) {
-    throw new UsageError(`--duration must be a positive number of seconds, got '${values.duration}'`);
+    throw new UsageError(
+      `--duration must be a positive number of seconds, got '${values.duration}'`,
+    );
   }
   const path = positionals[0]!;
   const doc = await readJson(path);
@@ -43,10 +46,13 @@ export async function simulateCommand(argv: string[], io: CliIO): Promise<number
     io.stdout(`${JSON.stringify(report)}\n`);
   } else {
     for (const t of report.trace) {
-      io.stdout(`${String(t.step).padStart(6)}  ${t.node.padEnd(16)} consumed ${t.consumed}  produced ${t.produced}\n`);
+      io.stdout(
+        `${String(t.step).padStart(6)}  ${t.node.padEnd(16)} consumed ${t.consumed}  produced ${t.produced}\n`,
+      );
     }
     io.stdout('\nfirings:\n');
-    for (const [node, count] of Object.entries(report.firings)) io.stdout(`  ${node.padEnd(16)} ${count}\n`);
+    for (const [node, count] of Object.entries(report.firings))
+      io.stdout(`  ${node.padEnd(16)} ${count}\n`);
     io.stdout(
       report.deadlock
         ? '\ndeadlock: tokens are stuck and no node can fire\n'

@@ -88,7 +88,12 @@ describe('encode argv', () => {
     const hardware = { h264: 'h264_vaapi', h265: 'hevc_vaapi', vp9: 'vp9_vaapi', av1: '' }[p.codec];
     expect(after(argv, '-c:v')).toBe(p.implementation === 'hardware' ? hardware : software);
     expect(argv).toEqual(
-      expect.arrayContaining(['-flags', '+cgop', '-force_key_frames', 'expr:if(eq(n,0),1,gte(t-prev_forced_t,2))']),
+      expect.arrayContaining([
+        '-flags',
+        '+cgop',
+        '-force_key_frames',
+        'expr:if(eq(n,0),1,gte(t-prev_forced_t,2))',
+      ]),
     );
     if (p.bitrateKbps !== undefined) expect(after(argv, '-b:v')).toBe('2500k');
     else expect(argv.includes('-crf') || argv.includes('-qp')).toBe(true);
