@@ -18,6 +18,7 @@ export default defineConfig({
       'apps/*/src/**/*.test.ts',
       'apps/*/test/**/*.test.ts',
       'packages/*/test/**/*.test.ts',
+      'bench/e2e/*.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 120_000,
