@@ -37,12 +37,19 @@ step "lint"
 npm run lint || status=1
 
 step "unit and integration tests (vitest)"
-npx vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest.json || status=1
+# Tests that stop the shared Docker engine or build a three-engine cluster run on their own
+# afterwards, one file at a time, so they cannot disturb the others.
+isolated=(apps/runtime/test/reliability apps/runtime/test/cluster)
+npx vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest.json \
+  --exclude='apps/runtime/test/reliability/**' --exclude='apps/runtime/test/cluster/**' || status=1
+step "fault and cluster tests (vitest, one file at a time)"
+npx vitest run --no-file-parallelism --reporter=default --reporter=json \
+  --outputFile=.tmp/vitest-isolated.json "${isolated[@]}" || status=1
 
 step "browser tests (playwright, chromium)"
 PLAYWRIGHT_JSON_OUTPUT_NAME=.tmp/playwright.json npx playwright test -c e2e/playwright.config.ts \
   --reporter=list,json || status=1
 
 step "summary"
-node scripts/summarize-tests.mjs .tmp/vitest.json .tmp/playwright.json || status=1
+node scripts/summarize-tests.mjs .tmp/vitest.json .tmp/vitest-isolated.json .tmp/playwright.json || status=1
 exit $status

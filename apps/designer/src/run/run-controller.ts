@@ -1,0 +1,255 @@
+import {
+  CreateRunResponseSchema,
+  InvalidGraphResponseSchema,
+  isTerminalRunState,
+  RunStateSchema,
+  RunViewSchema,
+  ServerEventSchemas,
+  UploadResponseSchema,
+  hasErrors,
+  type ServerEventName,
+} from '@reelflow/fbp-model';
+import { io, type Socket } from 'socket.io-client';
+import { api, ApiError, errorMessage, uploadWithProgress } from '../api.js';
+import { indexIssues } from '../model/issues.js';
+import type { DesignerStore } from '../store/store.js';
+import { applyRunEvents, fromWireRun, type RunEvent } from './run-events.js';
+import { idleRun, type RunView } from './run-view.js';
+
+/** Uploads, starts, follows and controls runs on the runtime. */
+export interface RunController {
+  upload(file: File): Promise<void>;
+  start(): Promise<void>;
+  cancel(): Promise<void>;
+  retry(nodeId: string): Promise<void>;
+  /** Show a past or running run on the canvas. */
+  show(runId: string): Promise<void>;
+  /** Leave run mode and clear the run's colours. */
+  close(): void;
+  /** Fetch the stored logs of a node of the shown run. */
+  logs(nodeId: string): Promise<string>;
+  dispose(): void;
+}
+
+const EVENT_NAMES = Object.keys(ServerEventSchemas) as ServerEventName[];
+const POLL_MS = 1500;
+
+/**
+ * The run controller. Socket events are queued and folded into the store once per animation
+ * frame, so thousands of progress events a second cost one render each frame. A slow poll
+ * of `GET /api/runs/:id` fills in what events do not carry (output files) and heals gaps.
+ */
+export function createRunController(store: DesignerStore): RunController {
+  let socket: Socket | undefined;
+  let queue: RunEvent[] = [];
+  let frame: number | undefined;
+  let poll: number | undefined;
+  const s = () => store.getState();
+  const run = (): RunView => s().run ?? idleRun;
+  const currentRun = run;
+  const setRun = (next: RunView) => store.setState({ run: next });
+
+  const flush = () => {
+    frame = undefined;
+    const batch = queue;
+    queue = [];
+    const before = run();
+    const after = applyRunEvents(before, batch, Date.now());
+    if (after !== before) setRun(after);
+    // A run that just ended gets one last fetch for its final outputs, then polling stops.
+    if (isActive(before) && !isActive(after) && after.runId) {
+      stopPolling();
+      void refresh(after.runId);
+    }
+  };
+  const enqueue = (event: RunEvent) => {
+    queue.push(event);
+    frame ??= window.requestAnimationFrame(flush);
+  };
+
+  const connect = (): Socket => {
+    if (socket) return socket;
+    socket = io({ path: '/socket.io', transports: ['websocket', 'polling'] });
+    for (const name of EVENT_NAMES) {
+      socket.on(name, (payload: unknown) => {
+        const parsed = ServerEventSchemas[name].safeParse(payload);
+        if (parsed.success) enqueue({ name, payload: parsed.data } as RunEvent);
+      });
+    }
+    // After a reconnect the room is gone on the server: join again and catch up.
+    socket.on('connect', () => {
+      const id = run().runId;
+      if (id && socket) {
+        subscribe(socket, id);
+        void refresh(id);
+      }
+    });
+    return socket;
+  };
+
+  const refresh = async (runId: string) => {
+    try {
+      const wire = await api(`/api/runs/${encodeURIComponent(runId)}`, RunViewSchema);
+      if (run().runId === runId) setRun(fromWireRun(wire, run()));
+    } catch {
+      /* the next poll tries again */
+    }
+  };
+  const stopPolling = () => {
+    if (poll !== undefined) window.clearInterval(poll);
+    poll = undefined;
+  };
+  /** Join the run's room; the runtime acknowledges with the run as it is now. */
+  const subscribe = (sock: Socket, runId: string) =>
+    sock.emit('subscribe', { runId }, (answer: unknown) => {
+      const run = (answer as { run?: unknown } | undefined)?.run;
+      const parsed = RunViewSchema.safeParse(run);
+      if (parsed.success && parsed.data.runId === currentRun().runId)
+        setRun(fromWireRun(parsed.data, currentRun()));
+    });
+  const follow = (runId: string) => {
+    const sock = connect();
+    if (sock.connected) subscribe(sock, runId);
+    stopPolling();
+    poll = window.setInterval(() => void refresh(runId), POLL_MS);
+    void refresh(runId);
+  };
+  const unfollow = () => {
+    const id = run().runId;
+    if (id && socket?.connected) socket.emit('unsubscribe', { runId: id });
+    stopPolling();
+  };
+
+  return {
+    async upload(file) {
+      const base: RunView = { ...run(), upload: { name: file.name, loaded: 0, total: file.size } };
+      setRun(base);
+      try {
+        const body = await uploadWithProgress('/api/uploads', file, (loaded, total) =>
+          setRun({ ...run(), upload: { name: file.name, loaded, total } }),
+        );
+        const answer = UploadResponseSchema.parse(body);
+        setRun({
+          ...run(),
+          upload: {
+            name: answer.name,
+            loaded: file.size,
+            total: file.size,
+            uploadId: answer.uploadId,
+            durationSeconds: answer.durationSeconds,
+          },
+        });
+        s().notify('success', `Uploaded ${answer.name}`);
+      } catch (err) {
+        setRun({
+          ...run(),
+          upload: { name: file.name, loaded: 0, total: file.size, error: errorMessage(err) },
+        });
+        s().notify('error', errorMessage(err));
+      }
+    },
+
+    async start() {
+      const upload = run().upload;
+      if (!upload?.uploadId) return s().notify('error', 'Choose an input video first');
+      // Slow rules run before a run, so the user sees every problem here, not a 422.
+      const diagnostics = s().validateAll();
+      if (hasErrors(diagnostics))
+        return s().notify('error', 'Fix the errors in Problems before running');
+      unfollow();
+      const startedAt = Date.now();
+      setRun({ ...idleRun, upload, state: 'queued', startedAt });
+      s().setMode('run');
+      s().setPanel('run');
+      try {
+        const { runId } = await api('/api/runs', CreateRunResponseSchema, {
+          method: 'POST',
+          body: JSON.stringify({ graph: s().graph, input: upload.uploadId }),
+        });
+        setRun({ ...run(), runId, state: 'queued', startedAt });
+        follow(runId);
+      } catch (err) {
+        const invalid =
+          err instanceof ApiError && err.status === 422
+            ? InvalidGraphResponseSchema.safeParse(err.body)
+            : undefined;
+        if (invalid?.success) {
+          store.setState({
+            diagnostics: invalid.data.diagnostics,
+            issues: indexIssues(invalid.data.diagnostics, s().graph),
+            fullyValidated: true,
+          });
+        }
+        setRun({ ...run(), state: 'failed', reason: errorMessage(err), endedAt: Date.now() });
+        s().notify('error', `Run not started: ${errorMessage(err)}`);
+      }
+    },
+
+    async cancel() {
+      const id = run().runId;
+      if (!id) return;
+      try {
+        await api(`/api/runs/${encodeURIComponent(id)}/cancel`, undefined, { method: 'POST' });
+      } catch (err) {
+        s().notify('error', `Cancel failed: ${errorMessage(err)}`);
+      }
+    },
+
+    async retry(nodeId) {
+      const id = run().runId;
+      if (!id) return;
+      try {
+        await api(
+          `/api/runs/${encodeURIComponent(id)}/nodes/${encodeURIComponent(nodeId)}/retry`,
+          undefined,
+          { method: 'POST' },
+        );
+        follow(id);
+      } catch (err) {
+        s().notify('error', `Retry failed: ${errorMessage(err)}`);
+      }
+    },
+
+    async show(runId) {
+      unfollow();
+      try {
+        const wire = await api(`/api/runs/${encodeURIComponent(runId)}`, RunViewSchema);
+        setRun(
+          fromWireRun(wire, { ...idleRun, ...(run().upload ? { upload: run().upload } : {}) }),
+        );
+        s().setMode('run');
+        if (!isTerminalRunState(wire.state)) follow(runId);
+      } catch (err) {
+        s().notify('error', `Cannot open run ${runId}: ${errorMessage(err)}`);
+      }
+    },
+
+    close() {
+      unfollow();
+      const upload = run().upload;
+      store.setState({ run: upload ? { ...idleRun, upload } : undefined, mode: 'edit' });
+    },
+
+    async logs(nodeId) {
+      const id = run().runId;
+      if (!id) return '';
+      const res = await fetch(
+        `/api/runs/${encodeURIComponent(id)}/logs?node=${encodeURIComponent(nodeId)}`,
+      );
+      return res.ok ? res.text() : '';
+    },
+
+    dispose() {
+      stopPolling();
+      if (frame !== undefined) window.cancelAnimationFrame(frame);
+      socket?.disconnect();
+      socket = undefined;
+    },
+  };
+}
+
+/** Is the run still moving (worth polling)? */
+function isActive(view: RunView): boolean {
+  const state = RunStateSchema.safeParse(view.state);
+  return view.runId !== undefined && state.success && !isTerminalRunState(state.data);
+}
