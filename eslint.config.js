@@ -11,11 +11,21 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       // Packages are imported by name and their index, never by a path into another src.
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/packages/*/src/**', '@reelflow/*/src/**'], message: 'Import the package by its name.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/packages/*/src/**', '@reelflow/*/src/**'],
+              message: 'Import the package by its name.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -27,8 +37,26 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['fs', 'node:fs', 'child_process', 'node:child_process', 'net', 'node:net', 'http', 'node:http', 'dockerode', 'express', 'socket.io', 'react'].map((name) => ({ name, message: 'Pure packages have no effects.' })),
-          patterns: [{ group: ['**/packages/*/src/**', '@reelflow/*/src/**'], message: 'Import the package by its name.' }],
+          paths: [
+            'fs',
+            'node:fs',
+            'child_process',
+            'node:child_process',
+            'net',
+            'node:net',
+            'http',
+            'node:http',
+            'dockerode',
+            'express',
+            'socket.io',
+            'react',
+          ].map((name) => ({ name, message: 'Pure packages have no effects.' })),
+          patterns: [
+            {
+              group: ['**/packages/*/src/**', '@reelflow/*/src/**'],
+              message: 'Import the package by its name.',
+            },
+          ],
         },
       ],
     },
