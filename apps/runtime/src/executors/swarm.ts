@@ -33,6 +33,14 @@ export interface SwarmExecutorOptions {
 const TERMINAL = new Set(['complete', 'failed', 'rejected', 'shutdown', 'remove', 'orphaned']);
 /** States in which the task's container exists and has started. */
 const STARTED = new Set(['running', 'complete', 'failed', 'shutdown']);
+/**
+ * Node states in which a node's tasks can no longer report. Swarm leaves such a task `running`
+ * (a replicated job on a lost node is neither failed nor rescheduled), so the executor calls it
+ * failed itself and the runtime's retry runs it elsewhere.
+ */
+const LOST_NODE = new Set(['down', 'disconnected']);
+/** Least milliseconds between two reads of the node list while tasks run. */
+const NODE_CHECK_MS = 1_000;
 /** A launched service whose task list stays empty this long is checked for removal by others. */
 const MISSING_TASK_CHECK_MS = 10_000;
 /** After one of our containers starts or dies, read the task list every 40 ms for 1.5 s. */
@@ -96,6 +104,8 @@ export class SwarmExecutor implements Executor {
   private capacity?: NodeCapacity;
   private localNodeId?: string;
   private nodesReadAt = -Infinity;
+  private lostNodes = new Set<string>();
+  private lostNodesReadAt = -Infinity;
   private unreachableSince?: number;
   /** Until when the task list is read every BURST_INTERVAL_MS (after a container started or died). */
   private burstUntil = -Infinity;
@@ -326,6 +336,7 @@ export class SwarmExecutor implements Executor {
       this.onEngineError(watched, error);
       return;
     }
+    await this.readLostNodes(tasks);
     for (const tracked of watched) {
       void this.observe(
         tracked,
@@ -334,13 +345,30 @@ export class SwarmExecutor implements Executor {
     }
   }
 
+  /** Which nodes running our tasks are down (read at most once per NODE_CHECK_MS). */
+  private async readLostNodes(tasks: SwarmTask[]): Promise<void> {
+    const placed = tasks.some((t) => t.NodeID && !TERMINAL.has(t.Status.State));
+    if (!placed || performance.now() - this.lostNodesReadAt < NODE_CHECK_MS) return;
+    this.lostNodesReadAt = performance.now();
+    const nodes = (await this.docker.listNodes().catch(() => undefined)) as
+      Array<{ ID: string; Status?: { State?: string } }> | undefined;
+    if (!nodes) return;
+    this.lostNodes = new Set(
+      nodes.filter((n) => LOST_NODE.has(n.Status?.State ?? '')).map((n) => n.ID),
+    );
+  }
+
   private async observe(tracked: Tracked, task: SwarmTask | undefined): Promise<void> {
     if (tracked.dropped || tracked.finishing) return;
     if (!task) return this.checkServiceStillExists(tracked);
     const state = task.Status.State;
     tracked.nodeId = task.NodeID || tracked.nodeId;
     if (STARTED.has(state)) this.markStarted(tracked);
-    if (!TERMINAL.has(state)) return this.reportPendingError(tracked, task);
+    if (!TERMINAL.has(state)) {
+      if (task.NodeID && this.lostNodes.has(task.NodeID))
+        return this.failOnLostNode(tracked, task.NodeID);
+      return this.reportPendingError(tracked, task);
+    }
     tracked.finishing = true; // before any await: the next poll must not finish it twice
     await this.drainLogs(tracked);
     if (tracked.dropped) return;
@@ -372,6 +400,21 @@ export class SwarmExecutor implements Executor {
       exitCode: state === 'failed' && exitCode !== undefined ? exitCode : null,
       reason: tracked.output.failureReason(what),
     };
+  }
+
+  /** The task's node is lost: report the task failed (a retry runs it elsewhere) and retire it. */
+  private failOnLostNode(tracked: Tracked, nodeId: string): void {
+    this.drop(tracked);
+    const host = this.hostnameOf(nodeId);
+    this.hub.emit({
+      type: 'failed',
+      runId: tracked.runId,
+      key: tracked.key,
+      attempt: tracked.attempt,
+      exitCode: null,
+      reason: `swarm node ${nodeId}${host ? ` (${host})` : ''} is down; the task cannot finish there`,
+    });
+    this.retireInBackground(tracked.serviceId);
   }
 
   /** Synchronous, so `started` always precedes the task's first log line. */
