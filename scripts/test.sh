@@ -47,7 +47,7 @@ npx vitest run --no-file-parallelism --reporter=default --reporter=json \
   --outputFile=.tmp/vitest-isolated.json "${isolated[@]}" || status=1
 
 step "browser tests (playwright, chromium)"
-PLAYWRIGHT_JSON_OUTPUT_NAME=.tmp/playwright.json npx playwright test -c e2e/playwright.config.ts \
+PLAYWRIGHT_JSON_OUTPUT_NAME="$root/.tmp/playwright.json" npx playwright test -c e2e/playwright.config.ts \
   --reporter=list,json || status=1
 
 step "summary"
