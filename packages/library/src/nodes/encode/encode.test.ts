@@ -16,7 +16,7 @@ describe('encode parameters', () => {
       keyframeSeconds: 2,
       implementation: 'software',
       retries: 2,
-      cpus: 2,
+      cpus: 1,
       memoryMb: 1024,
       placement: [],
     });
@@ -64,7 +64,7 @@ describe('encode argv', () => {
     expect(spec.outputs).toEqual([
       { kind: 'file', path: 'work/enc/chunk_00002.ts', dataType: 'chunk' },
     ]);
-    expect(spec.resources).toEqual({ cpus: 2, memoryBytes: 1024 * 1024 * 1024 });
+    expect(spec.resources).toEqual({ cpus: 1, memoryBytes: 1024 * 1024 * 1024 });
   });
 
   const scales = [{}, { width: 1280 }, { height: 720 }, { width: 640, height: 360 }];
@@ -169,7 +169,7 @@ describe('encode cost', () => {
   });
 
   it('occupies the reserved cores, at least one', () => {
-    expect(encode.cores(encode.params.parse({}))).toBe(2);
+    expect(encode.cores(encode.params.parse({}))).toBe(1);
     expect(encode.cores(encode.params.parse({ cpus: 0.5 }))).toBe(1);
     expect(encode.cores(encode.params.parse({ cpus: 4 }))).toBe(4);
   });

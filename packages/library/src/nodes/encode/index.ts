@@ -87,7 +87,7 @@ const params = z
       .describe(
         'software encoders, or VAAPI hardware encoders (needs /dev/dri on the worker; no AV1).',
       ),
-    ...taskParams({ cpus: 2, memoryMb: 1024 }),
+    ...taskParams({ cpus: 1, memoryMb: 1024 }),
   })
   .superRefine((p, ctx) => {
     if (p.crf > MAX_CRF[p.codec]) {

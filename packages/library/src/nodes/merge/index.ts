@@ -22,7 +22,7 @@ const params = z.strictObject({
     .boolean()
     .default(false)
     .describe('Publish an HLS playlist of the encoded chunks as they arrive, before the join.'),
-  ...taskParams({ cpus: 1, memoryMb: 512 }),
+  ...taskParams({ cpus: 0.25, memoryMb: 512 }),
 });
 export type MergeParams = z.infer<typeof params>;
 

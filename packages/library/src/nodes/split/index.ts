@@ -19,7 +19,7 @@ const params = z.strictObject({
     .max(1000)
     .default(0)
     .describe('Number of chunks (1–1000); 0 uses segmentSeconds. Needs the input duration.'),
-  ...taskParams({ cpus: 1, memoryMb: 512 }),
+  ...taskParams({ cpus: 0.25, memoryMb: 512 }),
 });
 export type SplitParams = z.infer<typeof params>;
 

@@ -11,7 +11,7 @@ describe('split', () => {
       segmentSeconds: 10,
       segments: 0,
       retries: 2,
-      cpus: 1,
+      cpus: 0.25,
       memoryMb: 512,
       placement: [],
     });

@@ -17,7 +17,7 @@ const params = z.strictObject({
     .max(60)
     .default(4)
     .describe('Target playback segment length in seconds (1–60); segments cut on keyframes.'),
-  ...taskParams({ cpus: 1, memoryMb: 256 }),
+  ...taskParams({ cpus: 0.25, memoryMb: 256 }),
 });
 export type StreamParams = z.infer<typeof params>;
 

@@ -12,7 +12,7 @@ const params = z.strictObject({
     .describe(
       'shared: copy the chunk on the shared run volume. http: relay it through the runtime, so the next task pulls its input and pushes its output over HTTP (no shared filesystem needed).',
     ),
-  ...taskParams({ cpus: 1, memoryMb: 256 }),
+  ...taskParams({ cpus: 0.25, memoryMb: 256 }),
 });
 export type TransferParams = z.infer<typeof params>;
 

@@ -7,7 +7,7 @@ describe('transfer', () => {
     expect(transfer.params.parse({})).toMatchObject({
       strategy: 'shared',
       retries: 2,
-      cpus: 1,
+      cpus: 0.25,
       memoryMb: 256,
     });
   });
