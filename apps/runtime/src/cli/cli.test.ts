@@ -86,6 +86,45 @@ describe('reelflow validate', () => {
   });
 });
 
+describe('reelflow validate --constraints', () => {
+  it('reports a violated user constraint under its own name and exits 1', async () => {
+    const ocl = writeDoc(
+      'project.ocl',
+      "-- no blurry encodes here\ncontext encode inv maxCrf 'CRF above 20 is not allowed': self.params.crf <= 20\n",
+    );
+    const result = await cli('validate', example, '--constraints', ocl, '--json');
+    expect(result.code).toBe(1);
+    const { diagnostics } = JSON.parse(result.stdout) as {
+      diagnostics: Array<{ code: string; element: { id: string } }>;
+    };
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ code: 'maxCrf', element: { kind: 'node', id: 'enc' } }),
+    ]);
+  });
+
+  it('takes several files, and a warning-only constraint keeps exit 0', async () => {
+    const a = writeDoc('a.ocl', 'context Node inv hasId: self.id.size() > 0\n');
+    const b = writeDoc(
+      'b.ocl',
+      "context encode inv soft warning 'prefer crf 18': self.params.crf = 18\n",
+    );
+    const result = await cli('validate', example, '--constraints', a, '--constraints', b, '--json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).diagnostics).toEqual([
+      expect.objectContaining({ code: 'soft', severity: 'warning' }),
+    ]);
+  });
+
+  it('reports a malformed constraint file with line:column and exits 1; a missing one exits 2', async () => {
+    const bad = writeDoc('bad.ocl', 'context encode inv broken: self.params.crf <=\n');
+    const result = await cli('validate', example, '--constraints', bad);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/ocl-syntax/);
+    expect(result.stdout).toMatch(/bad\.ocl:\d+:\d+/);
+    expect((await cli('validate', example, '--constraints', join(dir, 'none.ocl'))).code).toBe(2);
+  });
+});
+
 describe('reelflow export / import', () => {
   it('round-trips through NoFlo FBP JSON to an equal graph', async () => {
     const exported = await cli('export', example, '--format', 'fbp-json');
