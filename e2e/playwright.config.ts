@@ -80,6 +80,7 @@ export default defineConfig({
     },
     trace: 'retain-on-failure',
   },
+  globalTeardown: join(root, 'e2e/teardown.ts'),
   webServer: external
     ? undefined
     : {

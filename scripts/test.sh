@@ -33,23 +33,26 @@ cleanup() {
 trap cleanup EXIT
 
 status=0
+failed_steps=()
+mark() { status=1; failed_steps+=("$1"); }
 step "lint"
-npm run lint || status=1
+npm run lint || mark lint
 
 step "unit and integration tests (vitest)"
 # Tests that stop the shared Docker engine or build a three-engine cluster run on their own
 # afterwards, one file at a time, so they cannot disturb the others.
 isolated=(apps/runtime/test/reliability apps/runtime/test/cluster)
 npx vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest.json \
-  --exclude='apps/runtime/test/reliability/**' --exclude='apps/runtime/test/cluster/**' || status=1
+  --exclude='apps/runtime/test/reliability/**' --exclude='apps/runtime/test/cluster/**' || mark vitest
 step "fault and cluster tests (vitest, one file at a time)"
 npx vitest run --no-file-parallelism --reporter=default --reporter=json \
-  --outputFile=.tmp/vitest-isolated.json "${isolated[@]}" || status=1
+  --outputFile=.tmp/vitest-isolated.json "${isolated[@]}" || mark "fault and cluster tests"
 
 step "browser tests (playwright, chromium)"
 PLAYWRIGHT_JSON_OUTPUT_NAME="$root/.tmp/playwright.json" npx playwright test -c e2e/playwright.config.ts \
-  --reporter=list,json || status=1
+  --reporter=list,json || mark playwright
 
 step "summary"
 node scripts/summarize-tests.mjs .tmp/vitest.json .tmp/vitest-isolated.json .tmp/playwright.json || status=1
+if [ ${#failed_steps[@]} -gt 0 ]; then echo "test.sh: failed steps: ${failed_steps[*]}"; fi
 exit $status

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -12,9 +12,16 @@ test.skip(
 );
 test.setTimeout(300_000);
 
+const inputDirs: string[] = [];
+test.afterAll(() => {
+  for (const dir of inputDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A short real video with frequent keyframes, so the split makes several chunks. */
 function makeInput(seconds = 8): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'reelflow-input-')), 'clip.mp4');
+  const dir = mkdtempSync(join(tmpdir(), 'reelflow-input-'));
+  inputDirs.push(dir);
+  const file = join(dir, 'clip.mp4');
   execFileSync('ffmpeg', [
     '-hide_banner',
     '-loglevel',
