@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,12 +30,11 @@ if (!existsSync(join(root, 'apps/designer/dist/index.html'))) {
 const port = Number(
   process.env.REELFLOW_E2E_PORT ?? (process.env.REELFLOW_E2E_PORT = String(await freePort())),
 );
-// The runtime serves the designer once its CLI build has the `serve` command wired in
-// (REELFLOW_E2E_SERVER=runtime forces it, =preview forces `vite preview`).
-const cliMain = join(root, 'apps/runtime/dist/cli/main.js');
+// The runtime serves the designer once it is built (REELFLOW_E2E_SERVER=runtime forces it,
+// =preview forces `vite preview`).
 const runtimeBuilt =
   process.env.REELFLOW_E2E_SERVER === 'runtime' ||
-  (existsSync(cliMain) && readFileSync(cliMain, 'utf8').includes('commands/serve.js'));
+  existsSync(join(root, 'apps/runtime/dist/cli/main.js'));
 // REELFLOW_E2E_URL points the tests at a runtime that is already serving (no server started).
 const external = process.env.REELFLOW_E2E_URL;
 const useRuntime =

@@ -1,4 +1,5 @@
 import type * as Monaco from 'monaco-editor/editor/editor.api';
+import { OCL_KEYWORDS } from '@reelflow/semantics';
 
 export const OCL_LANGUAGE = 'reelflow-ocl';
 
@@ -18,25 +19,7 @@ export function registerOcl(monaco: typeof Monaco): void {
     ],
   });
   monaco.languages.setMonarchTokensProvider(OCL_LANGUAGE, {
-    keywords: [
-      'context',
-      'inv',
-      'let',
-      'in',
-      'if',
-      'then',
-      'else',
-      'endif',
-      'implies',
-      'and',
-      'or',
-      'xor',
-      'not',
-      'self',
-      'null',
-      'true',
-      'false',
-    ],
+    keywords: [...OCL_KEYWORDS, 'self'],
     severities: ['error', 'warning', 'info'],
     contexts: ['Node', 'Edge', 'Graph', 'Port'],
     operations: [

@@ -1,4 +1,6 @@
 import type { TaskSpec } from '@reelflow/fbp-model';
+import type Docker from 'dockerode';
+import { LABEL } from './swarm-spec.js';
 import type { Executor, ExecutorEvent } from './types.js';
 
 /**
@@ -94,4 +96,15 @@ export class EventRecorder {
   dispose(): void {
     this.stop();
   }
+}
+
+/** Services and containers (in any state) still carrying a run's label. */
+export async function leftovers(docker: Docker, runId: string): Promise<string[]> {
+  const filters = { label: [`${LABEL.run}=${runId}`] };
+  const services = (await docker.listServices({ filters })) as Array<{ Spec?: { Name?: string } }>;
+  const containers = await docker.listContainers({ all: true, filters });
+  return [
+    ...services.map((s) => `service ${s.Spec?.Name}`),
+    ...containers.map((c) => `container ${c.Names[0]} (${c.State})`),
+  ];
 }

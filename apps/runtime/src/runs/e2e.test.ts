@@ -3,14 +3,14 @@
  * example graph on Docker Swarm and on the local executor, a corrupt chunk and its retry,
  * and a cancel mid-run. Real ffmpeg, real Docker; nothing is mocked.
  */
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeStateEvent, TaskStateEvent } from '@reelflow/fbp-model';
 import type { Executor } from '../executors/types.js';
+import Docker from 'dockerode';
+import { leftovers } from '../executors/testing.js';
 import { openTestExecutor } from './test-executors.js';
 import { probeMedia } from './media.js';
 import { createRuntime, type Runtime } from '../server/runtime.js';
@@ -18,7 +18,6 @@ import { makeClip, multipart } from '../server/test-helpers.js';
 import { io as connect } from 'socket.io-client';
 import type { AddressInfo } from 'node:net';
 
-const sh = promisify(execFile);
 const example = JSON.parse(
   readFileSync(
     new URL('../../../../examples/transcode-720p.reelflow.json', import.meta.url),
@@ -86,13 +85,9 @@ async function harness(kind: 'swarm' | 'local'): Promise<Harness> {
   };
 }
 
+const docker = new Docker();
 /** Services and containers Docker still has for a run (both must be empty after it). */
-async function dockerLeftovers(runId: string): Promise<string[]> {
-  const filter = `label=reelflow.run=${runId}`;
-  const services = (await sh('docker', ['service', 'ls', '-q', '--filter', filter])).stdout.trim();
-  const containers = (await sh('docker', ['ps', '-aq', '--filter', filter])).stdout.trim();
-  return [...services.split('\n'), ...containers.split('\n')].filter(Boolean);
-}
+const dockerLeftovers = (runId: string) => leftovers(docker, runId);
 
 /** What a good output is compared with: the source's frames and duration, and its chunk count. */
 interface Source {

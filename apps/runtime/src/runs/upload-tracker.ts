@@ -33,14 +33,13 @@ export class UploadTracker {
     for (;;) {
       const busy = (this.active.get(runId) ?? 0) > 0;
       const quietFor = Date.now() - (this.lastActivity.get(runId) ?? 0);
-      if ((!busy && quietFor >= quietMs) || Date.now() >= deadline) return;
+      if (!busy && quietFor >= quietMs) {
+        // Quiet: nothing to remember for this run until its next upload.
+        this.lastActivity.delete(runId);
+        return;
+      }
+      if (Date.now() >= deadline) return;
       await new Promise((done) => setTimeout(done, busy ? 25 : quietMs - quietFor));
     }
-  }
-
-  /** Forget a finished run. */
-  forget(runId: string): void {
-    this.active.delete(runId);
-    this.lastActivity.delete(runId);
   }
 }

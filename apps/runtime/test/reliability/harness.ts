@@ -11,7 +11,6 @@ import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import type { RunView } from '@reelflow/fbp-model';
 import { SwarmExecutor } from '../../src/executors/swarm.js';
-import { LABEL } from '../../src/executors/swarm-spec.js';
 
 const run = promisify(execFile);
 
@@ -228,16 +227,7 @@ export class ServiceCreations {
   }
 }
 
-/** Services and containers (in any state) still carrying a run's label. */
-export async function leftovers(docker: Docker, runId: string): Promise<string[]> {
-  const filters = { label: [`${LABEL.run}=${runId}`] };
-  const services = (await docker.listServices({ filters })) as Array<{ Spec?: { Name?: string } }>;
-  const containers = await docker.listContainers({ all: true, filters });
-  return [
-    ...services.map((s) => `service ${s.Spec?.Name}`),
-    ...containers.map((c) => `container ${c.Names[0]} (${c.State})`),
-  ];
-}
+export { leftovers } from '../../src/executors/testing.js';
 
 /**
  * Remove what runs of a test left in the engine (a test that failed half-way leaves its tasks

@@ -6,6 +6,7 @@
  */
 export type { Constraint, ConstraintSeverity, Expr, SourcePosition } from './ast.js';
 export { formatPosition } from './ast.js';
+export { OCL_KEYWORDS } from './lexer.js';
 export {
   OCL_EVAL,
   OCL_SYNTAX,

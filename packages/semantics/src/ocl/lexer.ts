@@ -13,7 +13,8 @@ export interface Token {
   readonly valueOffset?: number;
 }
 
-export const KEYWORDS = new Set([
+/** The reserved words of the OCL subset; editors and tests take them from here. */
+export const OCL_KEYWORDS = [
   'context',
   'inv',
   'let',
@@ -30,7 +31,9 @@ export const KEYWORDS = new Set([
   'true',
   'false',
   'null',
-]);
+] as const;
+
+export const KEYWORDS: ReadonlySet<string> = new Set(OCL_KEYWORDS);
 
 // Longest first, so `->` wins over `-` and `<=` over `<`.
 const PUNCTUATION = [

@@ -4,6 +4,7 @@
  * and random text.
  */
 import fc from 'fast-check';
+import { OCL_KEYWORDS } from '@reelflow/semantics';
 
 /** The examples of CONTRACTS section 4 and a few more that use the rest of the grammar. */
 export const VALID_CONSTRAINTS = [
@@ -153,22 +154,7 @@ export const oclFile: fc.Arbitrary<string> = fc
   .map((lines) => lines.join('\n'));
 
 const TOKENS = [
-  'context',
-  'inv',
-  'let',
-  'in',
-  'if',
-  'then',
-  'else',
-  'endif',
-  'and',
-  'or',
-  'xor',
-  'not',
-  'implies',
-  'null',
-  'true',
-  'false',
+  ...OCL_KEYWORDS,
   'self',
   'Node',
   'Edge',
