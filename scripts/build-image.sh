@@ -12,7 +12,7 @@ set -euo pipefail
 IMAGE="${REELFLOW_IMAGE:-reelflow/ffmpeg:local}"
 HASH_LABEL="reelflow.ffmpeg.hash"
 # Bump when the layout of the root filesystem changes, so existing images are rebuilt.
-LAYOUT_VERSION=1
+LAYOUT_VERSION=2
 FORCE=""
 
 usage() { echo "usage: $0 [-H|--host DOCKER_HOST] [--force] [--tag IMAGE]" >&2; exit 2; }
@@ -31,11 +31,12 @@ done
 FFMPEG="$(type -P ffmpeg || true)"
 FFPROBE="$(type -P ffprobe || true)"
 TRUE_BIN="$(type -P true)"
+CP_BIN="$(type -P cp)"
 if [ -z "$FFMPEG" ] || [ -z "$FFPROBE" ]; then
   echo "build-image: ffmpeg/ffprobe not found on this host (run scripts/setup.sh)" >&2
   exit 1
 fi
-BINARIES=("$FFMPEG" "$FFPROBE" "$TRUE_BIN")
+BINARIES=("$FFMPEG" "$FFPROBE" "$TRUE_BIN" "$CP_BIN")
 
 # Every shared object the binaries need, including the dynamic loader (the line without "=>";
 # lines ending in ":" are the per-binary headers ldd prints for several arguments).

@@ -8,11 +8,20 @@ export const EXAMPLE_GRAPH = join(REPO, 'examples/transcode-720p.reelflow.json')
 
 /**
  * One plain ffmpeg process doing what the graph's encode node does to every chunk, on the
- * whole clip: the same scale, encoder, preset, CRF, pixel format and audio codec/bitrate.
- * The join-only options of the encode node (closed GOP, timestamp passthrough, offsets) are
- * left out, since a single encode has no joins.
+ * whole clip: the same scale, encoder, preset, CRF, pixel format, audio codec/bitrate and
+ * keyframe cadence (a closed GOP forced every `keyframeSeconds`, the encode node's
+ * `keyframeSeconds`). The chunk-only options of the encode node (timestamp passthrough and
+ * offsets) are left out, since a single encode has no joins. With the same cadence the two
+ * encodes differ only where chunking changes something: x264's look-ahead and rate control
+ * stop at each chunk's end.
  */
-export function plainArgv(input: string, c: Case, crf: number, out: string): string[] {
+export function plainArgv(
+  input: string,
+  c: Case,
+  crf: number,
+  out: string,
+  keyframeSeconds: number,
+): string[] {
   // prettier-ignore
   return [
     'ffmpeg', '-hide_banner', '-nostdin', '-y', '-loglevel', 'error',
@@ -20,9 +29,18 @@ export function plainArgv(input: string, c: Case, crf: number, out: string): str
     '-map', '0:v:0', '-map', '0:a:0?',
     '-vf', `scale=-2:${c.clip.height}`,
     '-c:v', 'libx264', '-preset', c.preset, '-crf', String(crf), '-pix_fmt', 'yuv420p',
+    '-flags', '+cgop',
+    '-force_key_frames', `expr:if(eq(n,0),1,gte(t-prev_forced_t,${keyframeSeconds}))`,
     '-c:a', 'aac', '-b:a', '128k',
     '-f', 'mp4', out,
   ];
+}
+
+/** The keyframe cadence of the graph's encode node (its schema default, 2 s, when unset). */
+export function keyframeSecondsOf(doc: GraphDoc): number {
+  const encode = doc.nodes.find((n) => n.type === 'encode');
+  const value = encode?.params.keyframeSeconds;
+  return typeof value === 'number' ? value : 2;
 }
 
 export interface GraphDoc {

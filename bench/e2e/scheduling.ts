@@ -43,6 +43,11 @@ export interface OverheadResult {
    * executor's `succeeded` (detection and log drain).
    */
   readonly phases?: { create: number; toStart: number; running: number; detect: number };
+  /**
+   * The engine's own floor: seconds from create to exit of the same empty command as plain
+   * containers (no Swarm), as many at once, one per task. What Swarm adds is the difference.
+   */
+  readonly engineFloor?: Summary;
 }
 
 /** Wait for one final event per key; each with its wall time (ms). */
@@ -99,6 +104,30 @@ async function overheadBatch(
   }));
 }
 
+/**
+ * `n` plain containers of the task image at once (create, start, wait, remove; host network,
+ * the empty command), without Swarm: seconds from create to exit, one per container.
+ */
+async function containerBatch(docker: Docker, n: number): Promise<number[]> {
+  const one = async () => {
+    const started = Date.now();
+    const container = await docker.createContainer({
+      Image: 'reelflow/ffmpeg:local',
+      Cmd: EMPTY_ARGV,
+      HostConfig: { NetworkMode: 'host' },
+      Labels: { 'reelflow.bench': 'engine-floor' },
+    });
+    try {
+      await container.start();
+      await container.wait();
+      return (Date.now() - started) / 1000;
+    } finally {
+      await container.remove({ force: true }).catch(() => {});
+    }
+  };
+  return Promise.all(Array.from({ length: n }, one));
+}
+
 /** Median phase seconds over the tasks whose container events were seen. */
 function phasesOf(tasks: readonly BatchTask[]): OverheadResult['phases'] {
   const seen = tasks.filter((t) => t.started !== undefined && t.died !== undefined);
@@ -139,6 +168,8 @@ export async function swarmOverhead(
             1000,
         );
       }
+      const floor: number[] = [];
+      for (let b = 0; b < batches(n); b++) floor.push(...(await containerBatch(new Docker(), n)));
       results.push({
         concurrent: n,
         batches: batches(n),
@@ -146,6 +177,7 @@ export async function swarmOverhead(
         batchSeconds: summarize(spans)!.median,
         failed: tasks.filter((t) => !t.ok).length,
         phases: phasesOf(tasks),
+        engineFloor: summarize(floor),
       });
     }
     return results;

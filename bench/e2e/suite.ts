@@ -6,7 +6,15 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_CALIBRATION } from '@reelflow/semantics';
 import { CLIP_FPS, ensureClip } from './clips.js';
-import { caseGraph, plainArgv, REPO, splitSeconds, writeGraph, type GraphDoc } from './encode.js';
+import {
+  caseGraph,
+  keyframeSecondsOf,
+  plainArgv,
+  REPO,
+  splitSeconds,
+  writeGraph,
+  type GraphDoc,
+} from './encode.js';
 import { atLeast, atMost, figureOf, type Figure, type Target } from './figures.js';
 import { caseLabel, type Case, type ExecutorName, type Matrix } from './matrix.js';
 import {
@@ -154,7 +162,9 @@ async function runCase(
       try {
         if (who === 'plain') {
           await mkdir(join(caseDir, String(rep)), { recursive: true });
-          record.plainSeconds = (await runOk(plainArgv(clip, c, matrix.crf, plainOf(rep)))).seconds;
+          record.plainSeconds = (
+            await runOk(plainArgv(clip, c, matrix.crf, plainOf(rep), keyframeSecondsOf(doc)))
+          ).seconds;
           log(`  ${label} rep ${rep + 1}: plain ffmpeg ${record.plainSeconds.toFixed(2)} s`);
         } else {
           const r = await reelflowRun(
@@ -453,9 +463,21 @@ export function schedulingFigures(
             ...input,
             ...summaryRound(o.seconds, 3),
             met: OVERHEAD_TARGETS[n] ? o.seconds.median <= OVERHEAD_TARGETS[n]!.value : undefined,
+            ...(o.engineFloor
+              ? {
+                  note: `plain containers, same command, ${n} at once, no Swarm: median ${o.engineFloor.median.toFixed(2)} s`,
+                }
+              : {}),
           }
         : { ...input, note: 'not measured' },
     );
+    if (o?.engineFloor)
+      figures.push({
+        group: 'scheduling',
+        name: `Docker engine floor, create → exit of a plain container (no Swarm), ${n} concurrent`,
+        unit: 's',
+        ...summaryRound(o.engineFloor, 3),
+      });
   }
   const lat = (kind: ExecutorName, from: 'fromEngineMs' | 'fromExecutorMs') =>
     latency.find((l) => l.executor === kind)?.[from];

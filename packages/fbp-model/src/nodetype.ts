@@ -166,6 +166,12 @@ export interface NodeTypeDef<P = Record<string, unknown>> {
   cores(params: P): number;
   /** Constraints in the OCL subset shipped with the node type. */
   readonly constraints?: string;
+  /**
+   * Stream copy only (no decoding or encoding): a task of this node moves and rewraps bytes of
+   * the run's files and needs little CPU. A runtime may run such tasks beside the run's storage
+   * instead of scheduling them on the cluster, where start-up would cost more than the work.
+   */
+  readonly light?: boolean;
 }
 
 /** The node types known to a graph: the library, or a test's own. */

@@ -49,7 +49,7 @@ describe('task', () => {
       },
       inputs: [chunkToken(3)],
     });
-    expect(spec!.argv[0]).toBe('ffmpeg');
+    expect(spec!.argv[0]).toBe('cp');
   });
 
   it.each([{ retries: 11 }, { retries: -1 }, { cpus: 0 }, { memoryMb: 10 }, { memoryMb: 100.5 }])(

@@ -4,6 +4,12 @@ import type { Via } from './paths.js';
 /** The start of every ffmpeg command: quiet banner, never read stdin, overwrite (retries rerun). */
 export const FFMPEG_HEAD: readonly string[] = ['ffmpeg', '-hide_banner', '-nostdin', '-y'];
 
+/**
+ * A byte copy between two files of the run volume (coreutils `cp`, in the task image too);
+ * `--` ends the options, though both paths are absolute paths the library made.
+ */
+export const COPY_HEAD: readonly string[] = ['cp', '--'];
+
 /** Machine-readable progress on stdout (`out_time_us=...`), which the runtime turns into a fraction. */
 export const PROGRESS_ARGS: readonly string[] = ['-progress', 'pipe:1', '-nostats'];
 

@@ -211,3 +211,25 @@ describe('the reelflow binary', () => {
     expect(bad).toMatchObject({ code: 2 });
   });
 });
+
+describe('reelflow run / serve options', () => {
+  it('refuses an unknown --executor or --light-tasks before doing anything (exit 2)', async () => {
+    for (const argv of [
+      ['run', example, '--input', example, '--executor', 'k8s'],
+      ['run', example, '--input', example, '--light-tasks', 'anywhere'],
+      ['serve', '--light-tasks', 'anywhere'],
+      ['serve', '--executor', 'k8s'],
+    ]) {
+      const result = await cli(...argv);
+      expect(result.code, argv.join(' ')).toBe(2);
+      const flag = argv.includes('--executor') ? 'executor' : 'light-tasks';
+      const allowed = flag === 'executor' ? 'swarm, local' : 'runtime, cluster';
+      expect(result.stderr).toContain(`--${flag} must be one of ${allowed}`);
+    }
+  });
+
+  it('lists --light-tasks in the usage', async () => {
+    const result = await cli('--help');
+    expect(result.stdout + result.stderr).toContain('--light-tasks runtime|cluster');
+  });
+});

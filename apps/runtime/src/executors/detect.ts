@@ -1,4 +1,5 @@
 import Docker from 'dockerode';
+import { HybridExecutor } from './hybrid.js';
 import { LocalExecutor, type LocalExecutorOptions } from './local.js';
 import { SwarmExecutor, type SwarmExecutorOptions } from './swarm.js';
 import type { Executor } from './types.js';
@@ -19,7 +20,15 @@ export interface ExecutorFactoryOptions {
   readonly image?: string;
   readonly swarm?: Omit<SwarmExecutorOptions, 'docker'>;
   readonly local?: LocalExecutorOptions;
+  /**
+   * Where swarm runs light tasks (stream copies: split, transfer, merge, stream): `runtime`
+   * (default) as processes beside the run directory, `cluster` as services like every task.
+   */
+  readonly lightTasks?: LightTasks;
 }
+
+export const LIGHT_TASKS = ['runtime', 'cluster'] as const;
+export type LightTasks = (typeof LIGHT_TASKS)[number];
 
 /** Swarm when the engine answers, is a swarm manager and holds the task image; otherwise local. */
 export async function detectExecutor(
@@ -90,13 +99,22 @@ export async function createExecutor(
     return { executor: new LocalExecutor(options.local), choice };
   }
   const docker = options.docker ?? new Docker();
+  const swarm = new SwarmExecutor({
+    ...options.swarm,
+    docker,
+    image: options.swarm?.image ?? taskImageOverride(options),
+  });
+  if (options.lightTasks === 'cluster') return { executor: swarm, choice };
   return {
-    executor: new SwarmExecutor({
-      ...options.swarm,
-      docker,
-      image: options.swarm?.image ?? taskImageOverride(options),
-    }),
-    choice,
+    // The near side runs on the runtime's own machine: only the library's copy programs.
+    executor: new HybridExecutor(
+      swarm,
+      new LocalExecutor({ ...options.local, allowedPrograms: ['ffmpeg', 'ffprobe', 'cp'] }),
+    ),
+    choice: {
+      ...choice,
+      reason: `${choice.reason}; stream copies (split, transfer, merge, stream) run beside the run directory`,
+    },
   };
 }
 

@@ -2,8 +2,11 @@ export type { Executor, ExecutorEvent, LaunchRequest } from './types.js';
 export { LocalExecutor, type LocalExecutorOptions } from './local.js';
 export { engineForNodes, SwarmExecutor, type SwarmExecutorOptions } from './swarm.js';
 export { CONTAINER_STORAGE_ROOT, LABEL, serviceSpec } from './swarm-spec.js';
+export { HybridExecutor } from './hybrid.js';
 export {
   createExecutor,
+  LIGHT_TASKS,
+  type LightTasks,
   detectExecutor,
   DEFAULT_TASK_IMAGE,
   type CreatedExecutor,

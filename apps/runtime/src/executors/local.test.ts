@@ -149,3 +149,35 @@ describe('local executor', () => {
     events.dispose();
   });
 });
+
+describe('local executor lanes', () => {
+  it('runs light tasks in a lane of their own: a copy never waits behind an encode', async () => {
+    const runDir = await mkdtemp(path.join(os.tmpdir(), 'reelflow-lanes-'));
+    const executor = new LocalExecutor({ concurrency: 1, lightConcurrency: 1 });
+    const recorder = new EventRecorder(executor);
+    const runId = `lanes-${process.pid}`;
+    try {
+      // The one heavy slot is taken by a long encode, and a second heavy task waits for it.
+      const heavy = (key: string) => taskSpec(key, testClipArgv(`${key}.mp4`, 600));
+      await executor.launch({ runId, spec: heavy('enc:0'), attempt: 0, runDir });
+      await executor.launch({ runId, spec: heavy('enc:1'), attempt: 0, runDir });
+      await recorder.next((e) => e.key === 'enc:0' && e.type === 'started');
+      // A light copy starts and finishes while the encode still runs.
+      const spec = taskSpec('xfer:0', ['ffmpeg', '-hide_banner', '-version']);
+      await executor.launch({ runId, spec, attempt: 0, runDir, light: true });
+      expect((await recorder.final(runId, 'xfer:0')).type).toBe('succeeded');
+      expect(await executor.listRunTasks(runId)).toEqual(
+        expect.arrayContaining([
+          { key: 'enc:0', attempt: 0, state: 'running' },
+          { key: 'enc:1', attempt: 0, state: 'running' }, // queued counts as running
+        ]),
+      );
+      expect(recorder.of(runId, 'enc:1').map((e) => e.type)).not.toContain('started');
+    } finally {
+      await executor.cleanupRun(runId);
+      recorder.dispose();
+      await executor.close();
+      await rm(runDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -9,6 +9,11 @@ import type { Executor, ExecutorEvent, LaunchRequest } from './types.js';
 export interface LocalExecutorOptions {
   /** Tasks running at once; the rest wait in launch order. Default: the number of cores. */
   readonly concurrency?: number;
+  /**
+   * Light tasks (stream copies, `LaunchRequest.light`) running at once, in a lane of their own so
+   * a copy never waits behind encodes, nor holds an encode's slot. Default: `concurrency`.
+   */
+  readonly lightConcurrency?: number;
   /** Seconds between SIGTERM and SIGKILL when a task is cancelled. Default 2. */
   readonly killGraceSeconds?: number;
   /** When set, only these programs (argv[0]) may run; anything else fails without starting. */
@@ -16,6 +21,9 @@ export interface LocalExecutorOptions {
   /** Minimum milliseconds between two progress events of one task. */
   readonly progressIntervalMs?: number;
 }
+
+type Lane = 'heavy' | 'light';
+const laneOf = (task: LocalTask): Lane => (task.request.light ? 'light' : 'heavy');
 
 type LocalState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -39,12 +47,15 @@ export class LocalExecutor implements Executor {
   readonly name = 'local' as const;
   private readonly hub = new EventHub();
   private readonly tasks = new Map<string, LocalTask>();
-  private readonly queue: LocalTask[] = [];
-  private running = 0;
-  private readonly concurrency: number;
+  /** Waiting tasks and running counts, one lane for heavy tasks and one for light ones. */
+  private readonly lanes: Record<Lane, { queue: LocalTask[]; running: number; limit: number }>;
 
   constructor(private readonly options: LocalExecutorOptions = {}) {
-    this.concurrency = Math.max(1, options.concurrency ?? os.availableParallelism());
+    const concurrency = Math.max(1, options.concurrency ?? os.availableParallelism());
+    this.lanes = {
+      heavy: { queue: [], running: 0, limit: concurrency },
+      light: { queue: [], running: 0, limit: Math.max(1, options.lightConcurrency ?? concurrency) },
+    };
   }
 
   storageRoot(runDir: string): string {
@@ -64,7 +75,7 @@ export class LocalExecutor implements Executor {
     const task: LocalTask = { request, state: 'queued', finished, markFinished };
     this.tasks.set(id, task);
     await writeTaskFiles(request.runDir, request.spec);
-    this.queue.push(task);
+    this.lanes[laneOf(task)].queue.push(task);
     this.startQueued();
   }
 
@@ -72,7 +83,8 @@ export class LocalExecutor implements Executor {
     const task = this.tasks.get(taskId(runId, key));
     if (!task) return;
     if (task.state === 'queued') {
-      this.queue.splice(this.queue.indexOf(task), 1);
+      const queue = this.lanes[laneOf(task)].queue;
+      queue.splice(queue.indexOf(task), 1);
       this.finish(task, 'cancelled', { type: 'cancelled', ...identity(task) });
       return;
     }
@@ -122,8 +134,8 @@ export class LocalExecutor implements Executor {
   }
 
   private startQueued(): void {
-    while (this.running < this.concurrency && this.queue.length > 0) {
-      this.start(this.queue.shift()!);
+    for (const lane of Object.values(this.lanes)) {
+      while (lane.running < lane.limit && lane.queue.length > 0) this.start(lane.queue.shift()!);
     }
   }
 
@@ -142,7 +154,7 @@ export class LocalExecutor implements Executor {
       });
       return;
     }
-    this.running++;
+    this.lanes[laneOf(task)].running++;
     task.state = 'running';
     task.startedAt = performance.now();
     // detached: the task leads its own process group, so cancel can signal all of it.
@@ -170,7 +182,7 @@ export class LocalExecutor implements Executor {
     child.on('close', (code, signal) => {
       stdout.end();
       stderr.end();
-      this.running--;
+      this.lanes[laneOf(task)].running--;
       this.onExit(task, output, code, signal, spawnError);
       this.startQueued();
     });

@@ -43,6 +43,11 @@ export interface LaunchRequest {
    * data over `http` and may run on hosts that do not have the run directory.
    */
   readonly mountRunDir?: boolean;
+  /**
+   * The task's node type is light (stream copy only, `NodeTypeDef.light`): an executor may run
+   * it beside the run directory rather than schedule it like the heavy work.
+   */
+  readonly light?: boolean;
 }
 
 /**
@@ -52,8 +57,11 @@ export interface LaunchRequest {
  */
 export interface Executor {
   readonly name: 'swarm' | 'local';
-  /** The task root as tasks see the run directory (`/data` in a container; the host path locally). */
-  storageRoot(runDir: string): string;
+  /**
+   * The task root as tasks see the run directory (`/data` in a container; the host path
+   * locally), for a task launched with `light` as given.
+   */
+  storageRoot(runDir: string, light?: boolean): string;
   launch(request: LaunchRequest): Promise<void>;
   cancel(runId: string, key: string): Promise<void>;
   /** Stop and remove everything left of a run (services, containers, processes). */

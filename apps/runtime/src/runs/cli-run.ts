@@ -9,7 +9,11 @@ import type {
   TaskProgressEvent,
   TaskStateEvent,
 } from '@reelflow/fbp-model';
-import { createExecutor, type ExecutorFactoryOptions } from '../executors/index.js';
+import {
+  createExecutor,
+  type ExecutorFactoryOptions,
+  type LightTasks,
+} from '../executors/index.js';
 import type { Executor } from '../executors/types.js';
 import { createRuntime } from '../server/runtime.js';
 import { InvalidGraphError } from './manager.js';
@@ -22,6 +26,8 @@ export interface RunArgs {
   readonly graphPath: string;
   readonly input: string;
   readonly executor?: ExecutorName;
+  /** Where swarm runs stream copies (default `runtime`; see `ExecutorFactoryOptions.lightTasks`). */
+  readonly lightTasks?: LightTasks;
   /** Where to copy the run's outputs; without it they stay in the run directory. */
   readonly out?: string;
   readonly json?: boolean;
@@ -55,7 +61,10 @@ export async function openExecutor(
 
 export interface RunDeps {
   /** Make the executor (default {@link openExecutor}). */
-  readonly openExecutor?: (name?: ExecutorName) => Promise<OpenedExecutor>;
+  readonly openExecutor?: (
+    name?: ExecutorName,
+    options?: ExecutorFactoryOptions,
+  ) => Promise<OpenedExecutor>;
   readonly library?: NodeLibrary;
   /** Cancel the run on SIGINT/SIGTERM (default true; tests turn it off). */
   readonly handleSignals?: boolean;
@@ -117,7 +126,9 @@ export async function runCommand(args: RunArgs, io: RunIO, deps: RunDeps = {}): 
 
   let opened: OpenedExecutor;
   try {
-    opened = await (deps.openExecutor ?? openExecutor)(args.executor);
+    opened = await (deps.openExecutor ?? openExecutor)(args.executor, {
+      lightTasks: args.lightTasks,
+    });
   } catch (err) {
     // An executor that was asked for and cannot run here (no engine, no image).
     io.stderr(`reelflow run: ${(err as Error).message}\n`);

@@ -462,7 +462,7 @@ export class RunOrchestrator {
         inputs: firing.inputs,
         index: firing.index,
         storage: {
-          root: this.deps.executor.storageRoot(this.dir.root),
+          root: this.deps.executor.storageRoot(this.dir.root, def.light),
           httpBase: this.deps.httpBase(this.runId),
         },
         image: this.deps.image,
@@ -472,6 +472,12 @@ export class RunOrchestrator {
       if (work) this.failFiring(work, `cannot compile ${firing.nodeId}: ${(err as Error).message}`);
       return undefined;
     }
+  }
+
+  /** Whether a node's type is light (stream copy only; see `NodeTypeDef.light`). */
+  private isLight(nodeId: string): boolean {
+    const node = this.run.graph.nodes.find((n) => n.id === nodeId);
+    return (node && this.deps.library.get(node.type)?.light) ?? false;
   }
 
   /** Write the specs' small files, then launch them. A firing without tasks passes its inputs on. */
@@ -501,6 +507,7 @@ export class RunOrchestrator {
             spec,
             attempt: firing.attempt,
             runDir: this.dir.root,
+            light: this.isLight(firing.nodeId),
           }),
         );
       } catch (err) {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { ExecutorName, NodeLibrary } from '@reelflow/fbp-model';
 import { openExecutor, type OpenedExecutor } from '../runs/cli-run.js';
-import type { ExecutorFactoryOptions } from '../executors/index.js';
+import type { ExecutorFactoryOptions, LightTasks } from '../executors/index.js';
 import { isLoopbackHost } from './auth.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 
@@ -9,6 +9,8 @@ export interface ServeArgs {
   readonly port?: number;
   readonly host?: string;
   readonly executor?: ExecutorName;
+  /** Where swarm runs stream copies (default `runtime`; see `ExecutorFactoryOptions.lightTasks`). */
+  readonly lightTasks?: LightTasks;
   /** Database, uploads and run directories (default `./.reelflow`). */
   readonly dataDir?: string;
   /** Make a new access token (the old one stops working) and show it. */
@@ -60,10 +62,10 @@ function untilSignal(): Promise<string> {
 export async function serveCommand(args: ServeArgs, deps: ServeDeps = {}): Promise<number> {
   const log = deps.log ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const allowedImages = args.allowImages?.length ? args.allowImages : undefined;
-  const { executor, why } = await (deps.openExecutor ?? openExecutor)(
-    args.executor,
-    allowedImages && { swarm: { allowedImages } },
-  );
+  const { executor, why } = await (deps.openExecutor ?? openExecutor)(args.executor, {
+    lightTasks: args.lightTasks,
+    ...(allowedImages ? { swarm: { allowedImages } } : {}),
+  });
   if (why) log(why);
   const dataDir = resolve(args.dataDir ?? '.reelflow');
   const host = args.host ?? '127.0.0.1';

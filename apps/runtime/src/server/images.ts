@@ -44,7 +44,7 @@ export function guardImages(inner: Executor, allowed: readonly string[]): Execut
   const refusals = new EventHub();
   return {
     name: inner.name,
-    storageRoot: (runDir) => inner.storageRoot(runDir),
+    storageRoot: (runDir, light) => inner.storageRoot(runDir, light),
     async launch(request: LaunchRequest) {
       if (allowed.includes(request.spec.image)) return inner.launch(request);
       const { runId, attempt } = request;

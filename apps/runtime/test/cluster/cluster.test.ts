@@ -22,7 +22,12 @@ import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunView } from '@reelflow/fbp-model';
-import { createExecutor, type Executor, type ExecutorEvent } from '../../src/executors/index.js';
+import {
+  createExecutor,
+  type LightTasks,
+  type Executor,
+  type ExecutorEvent,
+} from '../../src/executors/index.js';
 import { createRuntime, type RuntimeOptions } from '../../src/server/runtime.js';
 import { makeClip, multipart } from '../../src/server/test-helpers.js';
 import { EventRecorder, taskSpec } from '../../src/executors/testing.js';
@@ -228,9 +233,11 @@ describe.skipIf(unavailable !== undefined)('a three-engine swarm on one machine'
   async function withRuntime(
     options: Partial<RuntimeOptions>,
     body: (call: RuntimeCall) => Promise<void>,
+    lightTasks?: LightTasks,
   ): Promise<void> {
     const { executor: runExecutor } = await createExecutor('swarm', {
       docker: new Docker({ socketPath: cluster.managerSocket }),
+      lightTasks,
     });
     const runtime = createRuntime({
       dataDir: join(root, `runtime-${randomUUID().slice(0, 8)}`),
@@ -296,22 +303,34 @@ describe.skipIf(unavailable !== undefined)('a three-engine swarm on one machine'
   }
 
   it('runs a whole graph with http transfers through the runtime, its tasks on both workers', async () => {
-    await withRuntime({}, async (call) => {
-      const runId = await startRun(call);
-      const view = await runEnd(call, runId);
-      expect({ state: view.state, reason: view.reason }).toEqual({
-        state: 'succeeded',
-        reason: undefined,
-      });
-      expect(view.nodes['enc']?.tasks).toHaveLength(4);
+    // Every task a service (`--light-tasks cluster`): the transfers pull and push over HTTP
+    // from the workers too. (The next test runs the copies beside the runtime, the default.)
+    await withRuntime(
+      {},
+      async (call) => {
+        const runId = await startRun(call);
+        const view = await runEnd(call, runId);
+        expect({ state: view.state, reason: view.reason }).toEqual({
+          state: 'succeeded',
+          reason: undefined,
+        });
+        expect(view.nodes['enc']?.tasks).toHaveLength(4);
 
-      const where = await placement(runId);
-      const encodesOn = new Set(
-        [...where].filter(([task]) => task.startsWith('enc:')).map(([, node]) => node),
-      );
-      expect(encodesOn).toEqual(new Set(cluster.workers.map((w) => w.nodeId)));
-      expect(await mergedFrames(call, view)).toBe(CLIP_FRAMES);
-    });
+        const where = await placement(runId);
+        const encodesOn = new Set(
+          [...where].filter(([task]) => task.startsWith('enc:')).map(([, node]) => node),
+        );
+        expect(encodesOn).toEqual(new Set(cluster.workers.map((w) => w.nodeId)));
+        const transfersOn = new Set(
+          [...where].filter(([task]) => /^(xfer|back):/.test(task)).map(([, node]) => node),
+        );
+        expect(transfersOn.size).toBeGreaterThan(0);
+        for (const node of transfersOn)
+          expect(cluster.workers.map((w) => w.nodeId)).toContain(node);
+        expect(await mergedFrames(call, view)).toBe(CLIP_FRAMES);
+      },
+      'cluster',
+    );
   }, 200_000);
 
   it('re-runs the tasks of a worker that stops mid-run on the other worker', async () => {

@@ -161,7 +161,13 @@ function expectSafeSpecs(
 ): void {
   const typed = typeof value === 'string' ? value : undefined;
   for (const spec of specs) {
-    expect(['ffmpeg', 'ffprobe']).toContain(spec.argv[0]);
+    expect(['ffmpeg', 'ffprobe', 'cp']).toContain(spec.argv[0]);
+    // A byte copy names exactly two absolute run paths, after `--`.
+    if (spec.argv[0] === 'cp') {
+      expect(spec.argv).toHaveLength(4);
+      expect(spec.argv[1]).toBe('--');
+      expect(spec.argv.slice(2).every((arg) => arg.startsWith('/'))).toBe(true);
+    }
     expect(spec.image).toBe('reelflow/ffmpeg:local');
     spec.argv.forEach((arg, i) => {
       expect(hasControl(arg)).toBe(false);

@@ -1,10 +1,11 @@
+import { LIGHT_TASKS } from '../../executors/index.js';
 import { runCommand } from '../../runs/cli-run.js';
 import { enumOption, parse } from '../args.js';
 import { UsageError, type CliIO } from '../io.js';
 
 export const EXECUTORS = ['swarm', 'local'] as const;
 
-/** `reelflow run GRAPH --input VIDEO [--executor swarm|local] [--out DIR] [--data-dir DIR] [--json]` */
+/** `reelflow run GRAPH --input VIDEO [--executor swarm|local] [--light-tasks runtime|cluster] [--out DIR] [--data-dir DIR] [--json]` */
 export async function runGraphCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(
     'run',
@@ -12,6 +13,7 @@ export async function runGraphCommand(argv: string[], io: CliIO): Promise<number
     {
       input: { type: 'string', short: 'i' },
       executor: { type: 'string' },
+      'light-tasks': { type: 'string' },
       out: { type: 'string', short: 'o' },
       'data-dir': { type: 'string' },
       json: { type: 'boolean' },
@@ -23,11 +25,16 @@ export async function runGraphCommand(argv: string[], io: CliIO): Promise<number
     values.executor === undefined
       ? undefined
       : enumOption('executor', values.executor, EXECUTORS, 'swarm');
+  const lightTasks =
+    values['light-tasks'] === undefined
+      ? undefined
+      : enumOption('light-tasks', values['light-tasks'], LIGHT_TASKS, 'runtime');
   return runCommand(
     {
       graphPath: positionals[0]!,
       input: values.input,
       executor,
+      lightTasks,
       out: values.out,
       json: values.json,
       dataDir: values['data-dir'],

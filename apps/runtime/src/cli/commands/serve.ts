@@ -1,10 +1,11 @@
+import { LIGHT_TASKS } from '../../executors/index.js';
 import { serveCommand } from '../../server/cli-serve.js';
 import { enumOption, intOption, parse } from '../args.js';
 import type { CliIO } from '../io.js';
 import { EXECUTORS } from './run.js';
 
 /**
- * `reelflow serve [--port 8080] [--host 127.0.0.1] [--executor swarm|local] [--data-dir DIR]
+ * `reelflow serve [--port 8080] [--host 127.0.0.1] [--executor swarm|local] [--light-tasks runtime|cluster] [--data-dir DIR]
  * [--max-concurrent-runs N] [--max-lifespan-minutes M] [--allow-image IMAGE]... [--new-token]`
  *
  * With a `--host` other than a loopback address every API call needs the access token.
@@ -17,6 +18,7 @@ export async function serveGraphCommand(argv: string[], io: CliIO): Promise<numb
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
       executor: { type: 'string' },
+      'light-tasks': { type: 'string' },
       'data-dir': { type: 'string' },
       'max-concurrent-runs': { type: 'string' },
       'max-lifespan-minutes': { type: 'string' },
@@ -30,6 +32,10 @@ export async function serveGraphCommand(argv: string[], io: CliIO): Promise<numb
     values.executor === undefined
       ? undefined
       : enumOption('executor', values.executor, EXECUTORS, 'swarm');
+  const lightTasks =
+    values['light-tasks'] === undefined
+      ? undefined
+      : enumOption('light-tasks', values['light-tasks'], LIGHT_TASKS, 'runtime');
   const maxConcurrentRuns =
     values['max-concurrent-runs'] === undefined
       ? undefined
@@ -43,6 +49,7 @@ export async function serveGraphCommand(argv: string[], io: CliIO): Promise<numb
       port,
       host: values.host,
       executor,
+      lightTasks,
       dataDir: values['data-dir'],
       newToken: values['new-token'],
       allowImages: values['allow-image'],

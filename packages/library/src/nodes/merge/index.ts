@@ -120,4 +120,5 @@ export const merge: NodeTypeDef<MergeParams> = {
   compile,
   estimateSeconds: (_p, media, calibration) => copyEstimate(media, calibration),
   cores: () => 1,
+  light: true,
 };

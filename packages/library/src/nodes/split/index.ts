@@ -94,4 +94,5 @@ export const split: NodeTypeDef<SplitParams> = {
   compile,
   estimateSeconds: (_p, media, calibration) => copyEstimate(media, calibration),
   cores: () => 1,
+  light: true,
 };

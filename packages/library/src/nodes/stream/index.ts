@@ -86,4 +86,5 @@ export const stream: NodeTypeDef<StreamParams> = {
   compile,
   estimateSeconds: (_p, media, calibration) => copyEstimate(media, calibration),
   cores: () => 1,
+  light: true,
 };

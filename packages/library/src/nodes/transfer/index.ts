@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CompileContext, NodeTypeDef, TaskSpec } from '@reelflow/fbp-model';
 import { onlyInput, task, taskParams } from '../../common.js';
-import { copyEstimate, FFMPEG_HEAD, writeArgs } from '../../ffmpeg.js';
+import { COPY_HEAD, copyEstimate, FFMPEG_HEAD, writeArgs } from '../../ffmpeg.js';
 import { chunkFormatOfPath } from '../../formats.js';
 import { locate, pad5, viaOf, workDir } from '../../paths.js';
 
@@ -10,7 +10,7 @@ const params = z.strictObject({
     .enum(['shared', 'http'])
     .default('shared')
     .describe(
-      'shared: copy the chunk on the shared run volume. http: relay it through the runtime, so the next task pulls its input and pushes its output over HTTP (no shared filesystem needed).',
+      'shared: copy the chunk on the shared run volume (a plain byte copy). http: relay it through the runtime, so the next task pulls its input and pushes its output over HTTP (no shared filesystem needed).',
     ),
   ...taskParams({ cpus: 0.25, memoryMb: 256 }),
 });
@@ -18,19 +18,26 @@ export type TransferParams = z.infer<typeof params>;
 
 function compile(ctx: CompileContext<TransferParams>): TaskSpec[] {
   const input = onlyInput(ctx);
+  const from = viaOf(input);
   const to = ctx.params.strategy;
   const format = chunkFormatOfPath(input.path);
   const path = `${workDir(ctx.node.id)}/chunk_${pad5(ctx.index)}.${format.ext}`;
+  const source = locate(ctx.storage, input.path, from);
+  const target = locate(ctx.storage, path, to);
+  // Volume to volume the bytes are copied as they are: no demuxing, a few ms instead of an
+  // ffmpeg start. Over HTTP ffmpeg pulls or pushes the chunk, rewrapping it as it streams.
   // prettier-ignore
-  const argv = [
-    ...FFMPEG_HEAD,
-    '-i', locate(ctx.storage, input.path, viaOf(input)),
-    // A stream copy is a real move of the bytes that also proves the chunk is readable media.
-    '-map', '0', '-c', 'copy',
-    '-f', format.muxer,
-    ...writeArgs(to),
-    locate(ctx.storage, path, to),
-  ];
+  const argv =
+    from === 'shared' && to === 'shared'
+      ? [...COPY_HEAD, source, target]
+      : [
+          ...FFMPEG_HEAD,
+          '-i', source,
+          '-map', '0', '-c', 'copy',
+          '-f', format.muxer,
+          ...writeArgs(to),
+          target,
+        ];
   return [task(ctx, { argv, via: to, outputs: [{ kind: 'file', path, dataType: 'chunk' }] })];
 }
 
@@ -54,4 +61,5 @@ export const transfer: NodeTypeDef<TransferParams> = {
   compile,
   estimateSeconds: (_p, media, calibration) => copyEstimate(media, calibration),
   cores: () => 1,
+  light: true,
 };

@@ -12,17 +12,16 @@ describe('transfer', () => {
     });
   });
 
-  it('shared: stream-copies the chunk into its own folder and keeps the token on the volume', () => {
+  it('shared: copies the chunk byte for byte into its own folder and keeps the token on the volume', () => {
     const [spec] = compileNode(
       transfer,
       { strategy: 'shared' },
       { nodeId: 'xfer', inputs: [chunkToken(4)], index: 4 },
     );
-    // prettier-ignore
     expect(spec!.argv).toEqual([
-      'ffmpeg', '-hide_banner', '-nostdin', '-y',
-      '-i', '/run/work/split/chunk_00004.ts',
-      '-map', '0', '-c', 'copy', '-f', 'mpegts',
+      'cp',
+      '--',
+      '/run/work/split/chunk_00004.ts',
       '/run/work/xfer/chunk_00004.ts',
     ]);
     expect(spec!.outputs).toEqual([
@@ -64,13 +63,15 @@ describe('transfer', () => {
   });
 
   it('keeps Matroska chunks in Matroska', () => {
-    const [spec] = compileNode(
-      transfer,
-      {},
-      { inputs: [chunkToken(0, 1, { path: 'work/enc/chunk_00000.mkv' })] },
-    );
-    expect(spec!.argv).toContain('matroska');
-    expect(spec!.argv.at(-1)).toMatch(/\.mkv$/);
+    for (const strategy of ['shared', 'http'] as const) {
+      const [spec] = compileNode(
+        transfer,
+        { strategy },
+        { inputs: [chunkToken(0, 1, { path: 'work/enc/chunk_00000.mkv' })] },
+      );
+      expect(spec!.argv.at(-1)).toMatch(/\.mkv$/);
+      if (strategy === 'http') expect(spec!.argv).toContain('matroska');
+    }
   });
 
   it('rejects an unknown strategy', () => {
