@@ -158,7 +158,8 @@ describe('local executor lanes', () => {
     const runId = `lanes-${process.pid}`;
     try {
       // The one heavy slot is taken by a long encode, and a second heavy task waits for it.
-      const heavy = (key: string) => taskSpec(key, testClipArgv(`${key}.mp4`, 600));
+      const heavy = (key: string) =>
+        taskSpec(key, testClipArgv(`${key.replace(':', '-')}.mp4`, 600));
       await executor.launch({ runId, spec: heavy('enc:0'), attempt: 0, runDir });
       await executor.launch({ runId, spec: heavy('enc:1'), attempt: 0, runDir });
       await recorder.next((e) => e.key === 'enc:0' && e.type === 'started');
