@@ -69,6 +69,12 @@ describe('hybrid executor (heavy tasks on swarm, light ones beside the run direc
     expect(executor.storageRoot(runDir)).toBe(CONTAINER_STORAGE_ROOT);
   });
 
+  it("offers four slots per CPU of the swarm's nodes (at least 8), and four for the copies", async () => {
+    const nodes = await docker.listNodes();
+    const cpus = nodes.reduce((sum, n) => sum + (n.Description?.Resources?.NanoCPUs ?? 0) / 1e9, 0);
+    expect(await executor.slots()).toBe(Math.max(8, Math.ceil(cpus * 4)) + 4);
+  });
+
   it('runs a light copy as a process and a heavy encode as a service, one event stream for both', async () => {
     await writeFile(path.join(runDir, 'chunk.bin'), 'bytes of a chunk\n');
     const light: LaunchRequest = {

@@ -26,6 +26,11 @@ export class HybridExecutor implements Executor {
     return this.pick(light).storageRoot(runDir, light);
   }
 
+  /** The cluster's slots, plus a few for the copies running beside the run directory. */
+  async slots(): Promise<number> {
+    return ((await this.cluster.slots?.()) ?? 8) + NEAR_SLOTS;
+  }
+
   async launch(request: LaunchRequest): Promise<void> {
     const executor = this.pick(request.light);
     this.placed.set(placeKey(request.runId, request.spec.key), executor);
@@ -66,6 +71,9 @@ export class HybridExecutor implements Executor {
     return [this.cluster, this.near];
   }
 }
+
+/** Copies in flight beside the run directory on top of the cluster's tasks. */
+const NEAR_SLOTS = 4;
 
 function placeKey(runId: string, key: string): string {
   return `${runId}\u0000${key}`;

@@ -102,6 +102,8 @@ export class SwarmExecutor implements Executor {
   private readonly retiring = new Map<string, Promise<void>>();
   private readonly hostnames = new Map<string, string>();
   private capacity?: NodeCapacity;
+  /** CPUs of all ready nodes together (from the last `refreshNodes`). */
+  private readyCpus = 0;
   private localNodeId?: string;
   private nodesReadAt = -Infinity;
   private lostNodes = new Set<string>();
@@ -121,6 +123,16 @@ export class SwarmExecutor implements Executor {
 
   storageRoot(_runDir: string): string {
     return CONTAINER_STORAGE_ROOT;
+  }
+
+  /**
+   * Four tasks per CPU of the swarm's ready nodes (an encode reserves a quarter core by
+   * default), at least 8: tasks beyond what fits wait in Swarm, ready to start the moment
+   * a reservation frees.
+   */
+  async slots(): Promise<number> {
+    await this.refreshNodes(true);
+    return Math.max(8, Math.ceil(this.readyCpus * 4));
   }
 
   async launch(request: LaunchRequest): Promise<void> {
@@ -706,15 +718,21 @@ export class SwarmExecutor implements Executor {
     const nodes = (await this.docker.listNodes().catch(() => [])) as Array<{
       ID: string;
       Description?: { Hostname?: string; Resources?: { NanoCPUs?: number; MemoryBytes?: number } };
+      Status?: { State?: string };
+      Spec?: { Availability?: string };
     }>;
     let nanoCpus = 0;
     let memoryBytes = 0;
+    let readyNanoCpus = 0;
     for (const node of nodes) {
       if (node.Description?.Hostname) this.hostnames.set(node.ID, node.Description.Hostname);
       nanoCpus = Math.max(nanoCpus, node.Description?.Resources?.NanoCPUs ?? 0);
       memoryBytes = Math.max(memoryBytes, node.Description?.Resources?.MemoryBytes ?? 0);
+      if (node.Status?.State === 'ready' && (node.Spec?.Availability ?? 'active') === 'active')
+        readyNanoCpus += node.Description?.Resources?.NanoCPUs ?? 0;
     }
     if (nodes.length > 0) this.capacity = { nanoCpus, memoryBytes };
+    this.readyCpus = readyNanoCpus / 1e9;
   }
 
   /** From the cache; a node not seen yet is looked up in the background for later tasks. */

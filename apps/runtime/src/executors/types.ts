@@ -62,6 +62,11 @@ export interface Executor {
    * locally), for a task launched with `light` as given.
    */
   storageRoot(runDir: string, light?: boolean): string;
+  /**
+   * How many tasks of a run are worth keeping in flight at once (running, or queued by the
+   * executor itself), so a bigger cluster gets more work; without it the engine's default.
+   */
+  slots?(): Promise<number>;
   launch(request: LaunchRequest): Promise<void>;
   cancel(runId: string, key: string): Promise<void>;
   /** Stop and remove everything left of a run (services, containers, processes). */

@@ -152,8 +152,16 @@ export class RunOrchestrator {
 
   /** Start a fresh run: check the graph and its input, prepare the run directory, fire the sources. */
   async start(): Promise<void> {
+    // As many tasks in flight as the executor can use (a bigger swarm gets more), unless set.
+    const capacity =
+      this.deps.engineOptions?.capacity ??
+      (await this.deps.executor.slots?.().catch(() => undefined));
+    if (isTerminalRunState(this.run.state)) return; // cancelled while asking
     try {
-      this.engine = createEngine(this.run.graph, this.deps.library, this.deps.engineOptions ?? {});
+      this.engine = createEngine(this.run.graph, this.deps.library, {
+        ...this.deps.engineOptions,
+        ...(capacity === undefined ? {} : { capacity }),
+      });
     } catch (err) {
       return this.finish('failed', `the engine cannot run this graph: ${(err as Error).message}`);
     }

@@ -45,6 +45,7 @@ export function guardImages(inner: Executor, allowed: readonly string[]): Execut
   return {
     name: inner.name,
     storageRoot: (runDir, light) => inner.storageRoot(runDir, light),
+    ...(inner.slots ? { slots: () => inner.slots!() } : {}),
     async launch(request: LaunchRequest) {
       if (allowed.includes(request.spec.image)) return inner.launch(request);
       const { runId, attempt } = request;

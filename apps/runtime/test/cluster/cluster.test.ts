@@ -198,6 +198,13 @@ describe.skipIf(unavailable !== undefined)('a three-engine swarm on one machine'
     const workerIds = ready.filter((n) => n.Spec?.Role === 'worker').map((n) => n.ID);
     expect(workerIds.sort()).toEqual(cluster.workers.map((w) => w.nodeId).sort());
     expect(ready.find((n) => n.Spec?.Role === 'manager')?.ID).toBe(cluster.managerNodeId);
+    // The run's engine keeps four tasks per CPU of the nodes that take tasks in flight (plus
+    // the copies beside the runtime): more nodes, more parallel work.
+    const cpus = ready
+      .filter((n) => n.Spec?.Availability === 'active')
+      .reduce((sum, n) => sum + (n.Description?.Resources?.NanoCPUs ?? 0) / 1e9, 0);
+    expect(cpus).toBeGreaterThan(0);
+    expect(await executor.slots!()).toBe(Math.max(8, Math.ceil(cpus * 4)) + 4);
   });
 
   it('spreads HTTP-fed tasks over both workers and receives every output', async () => {
