@@ -89,7 +89,13 @@ export async function calibrate(
   return {
     cores,
     local: { ...base, taskOverheadSeconds: start },
-    swarm: { ...base, taskOverheadSeconds: swarmOverheadSeconds ?? start },
+    // Swarm runs the copies (split, transfers, merge, stream) as processes beside the run
+    // directory: they start like a local process, only the encodes pay Swarm's start-up.
+    swarm: {
+      ...base,
+      taskOverheadSeconds: swarmOverheadSeconds ?? start,
+      lightTaskOverheadSeconds: start,
+    },
     notes: { processStartSeconds: start, copySeconds: copy, encodeSeconds: encode, clipSeconds: d },
   };
 }

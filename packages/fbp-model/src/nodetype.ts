@@ -147,6 +147,12 @@ export interface Calibration {
   readonly copySecondsPerSecond: number;
   /** Fixed overhead of launching one task. */
   readonly taskOverheadSeconds: number;
+  /**
+   * Fixed overhead of launching one light task (`NodeTypeDef.light`), where the runtime runs
+   * those as processes beside the run directory rather than on the cluster; default
+   * `taskOverheadSeconds`.
+   */
+  readonly lightTaskOverheadSeconds?: number;
 }
 
 /** A node type of the library: ports, parameters, firing, compile and cost. */

@@ -25,5 +25,6 @@ export function seconds(value: number): string {
 
 /** Seconds of a stream-copy task over `media` (split, transfer, merge, stream). */
 export function copyEstimate(media: MediaInfo, calibration: Calibration): number {
-  return calibration.taskOverheadSeconds + media.durationSeconds * calibration.copySecondsPerSecond;
+  const overhead = calibration.lightTaskOverheadSeconds ?? calibration.taskOverheadSeconds;
+  return overhead + media.durationSeconds * calibration.copySecondsPerSecond;
 }

@@ -59,6 +59,22 @@ describe('library', () => {
     expect(def.cores(p)).toBeGreaterThanOrEqual(1);
   });
 
+  it.each(
+    nodeTypes.filter((d) => d.type !== 'source').map((d) => [d.type, d as NodeTypeDef] as const),
+  )('%s pays the light-task overhead exactly when it is light', (_t, def) => {
+    const p = def.params.parse({});
+    const media = { durationSeconds: 10 };
+    const nearby = { ...calibration, lightTaskOverheadSeconds: 0.05 };
+    const saved =
+      def.estimateSeconds(p, media, calibration) - def.estimateSeconds(p, media, nearby);
+    expect(saved).toBeCloseTo(def.light ? 0.95 : 0, 9);
+  });
+
+  it('marks the stream-copy node types light, and only them', () => {
+    const light = nodeTypes.filter((d) => d.light).map((d) => d.type);
+    expect(light.sort()).toEqual(['merge', 'split', 'stream', 'transfer']);
+  });
+
   it('publishes ranges in the JSON Schema', () => {
     const schema = z.toJSONSchema(library.get('encode')!.params, { io: 'input' }) as {
       properties: Record<string, { minimum?: number; maximum?: number; default?: unknown }>;
