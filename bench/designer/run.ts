@@ -8,8 +8,9 @@
  *
  * The script serves apps/designer/dist itself, beside a real socket.io server and the few
  * runtime endpoints the designer asks for (`/api/runs`, `/api/graphs`), so the events travel
- * the whole live path: socket.io-client -> zod parse -> per-frame queue -> `applyRunEvents`
- * -> store -> React. Writes results.json beside this file.
+ * the whole live path: socket.io-client and zod parse (in the designer's live-channel worker)
+ * -> batches posted to the page -> per-frame queue -> `applyRunEvents` -> store -> React.
+ * Writes results.json beside this file.
  *
  *   npx tsx bench/designer/run.ts [--runs N]
  */
@@ -600,7 +601,8 @@ async function main() {
       // Diagnosis only: the same with the run's decorations hidden in this page (token dots
       // on moving edges, pulsing state dots), to tell their cost from the events' own.
       await page.addStyleTag({
-        content: '.token-dot{display:none!important}.type-dot{animation:none!important}',
+        content:
+          '.token-dot,.token-layer{display:none!important}.type-dot{animation:none!important}',
       });
       await page.waitForTimeout(500);
       await startFrames(page);

@@ -5,11 +5,13 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore,
   type Connection,
   type EdgeChange,
   type FinalConnectionState,
   type IsValidConnection,
   type NodeChange,
+  type ReactFlowInstance,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, type DragEvent } from 'react';
 import { freshEdgeId, freshId, type GraphChange } from '../model/changes.js';
@@ -33,13 +35,28 @@ import {
   type DesignerFlowNode,
 } from './derive.js';
 import { FlowNode } from './FlowNode.js';
+import { selectManyLive } from './live-edges.js';
+import { TokenLayer } from './TokenLayer.js';
 import { TypedEdge } from './TypedEdge.js';
 
 /** The MIME type palette entries put on a drag. */
 export const NODE_TYPE_MIME = 'application/x-reelflow-node-type';
 
+// Props handed to React Flow are module constants: a fresh object or array on each render
+// would reach React Flow's store as a change (a new `defaultEdgeOptions` re-renders every
+// edge), and the canvas renders on every move of a drag.
 const nodeTypes = { reelflow: FlowNode };
 const edgeTypes = { typed: TypedEdge };
+const multiSelectionKeys = ['Meta', 'Control'];
+const proOptions = { hideAttribution: true };
+const defaultEdgeOptions = { type: 'typed' };
+const miniMapStyle = { width: 168, height: 108 };
+/** Below this zoom node text is a few pixels high: the canvas leaves it out (see styles). */
+export const FAR_ZOOM = 0.4;
+const selectZoomedOut = (s: { transform: [number, number, number] }) => s.transform[2] < FAR_ZOOM;
+const onInit = (instance: ReactFlowInstance<DesignerFlowNode, DesignerFlowEdge>) => {
+  if (instance.getNodes().length > 0) void instance.fitView({ padding: 0.2, maxZoom: 1.1 });
+};
 const miniMapColour = (n: DesignerFlowNode) =>
   n.selected
     ? '#6366f1'
@@ -199,6 +216,9 @@ export function Canvas() {
     return () => window.cancelAnimationFrame(frame);
   }, [fitRequest, flow]);
 
+  const zoomedOut = useStore(selectZoomedOut);
+  const manyLive = useDesigner(selectManyLive);
+
   const onNodeDragStart = useCallback(() => store.getState().checkpoint(), [store]);
   const onPaneClick = useCallback(() => store.getState().select([], []), [store]);
   // Clicking a node shows its properties, except in the Run tab where the logs follow it.
@@ -208,7 +228,11 @@ export function Canvas() {
   }, [store]);
 
   return (
-    <div className="canvas-wrap" onDragOver={onDragOver} onDrop={onDrop}>
+    <div
+      className={`canvas-wrap${zoomedOut ? ' zoomed-out' : ''}${manyLive ? ' many-live' : ''}`}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+    >
       <ReactFlow<DesignerFlowNode, DesignerFlowEdge>
         data-testid="canvas"
         nodes={nodes}
@@ -225,20 +249,19 @@ export function Canvas() {
         onPaneClick={onPaneClick}
         onNodeClick={onNodeClick}
         deleteKeyCode={null}
-        multiSelectionKeyCode={['Meta', 'Control']}
+        multiSelectionKeyCode={multiSelectionKeys}
         selectionKeyCode="Shift"
         onlyRenderVisibleElements={nodes.length > 300}
         minZoom={0.1}
         // No `fitView` prop: it would also jump the view when the first node is dropped.
-        onInit={(instance) => {
-          if (instance.getNodes().length > 0) void instance.fitView({ padding: 0.2, maxZoom: 1.1 });
-        }}
-        proOptions={{ hideAttribution: true }}
-        defaultEdgeOptions={{ type: 'typed' }}
+        onInit={onInit}
+        proOptions={proOptions}
+        defaultEdgeOptions={defaultEdgeOptions}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
+        <TokenLayer />
         <MiniMap<DesignerFlowNode>
-          style={{ width: 168, height: 108 }}
+          style={miniMapStyle}
           pannable
           zoomable
           nodeColor={miniMapColour}

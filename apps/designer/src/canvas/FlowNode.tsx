@@ -2,23 +2,28 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import type { PortSpec } from '@reelflow/fbp-model';
 import { memo, useMemo } from 'react';
 import { useCommands } from '../commands.js';
-import type { NodeRunView } from '../run/run-view.js';
 import type { SimView } from '../sim/sim-view.js';
-import { selectLibrary } from '../store/selectors.js';
-import { useDesigner, type DesignerState } from '../store/store.js';
+import { useDesignerView, type DesignerState } from '../store/store.js';
 import type { DesignerFlowNode } from './derive.js';
 import { ChunkStrip } from './ChunkStrip.js';
 
-// Selector factories at module level; each node makes its own once (useMemo).
-const issueOf = (id: string) => (s: DesignerState) => s.issues.get(id);
-const runNodeOf = (id: string) => (s: DesignerState) => s.run?.nodes[id];
-const simOf = (s: DesignerState) => s.sim;
-const breakpointOf = (id: string) => (s: DesignerState) => s.sim?.breakpoints.has(id) ?? false;
+/**
+ * What a node shows of the store, as one selector (compared field by field): a node makes its
+ * own once, and a thousand nodes then cost one subscription each on every store update. It
+ * takes only its run state: progress events change its tasks many times a second, and only
+ * its strip needs them.
+ */
+const nodeViewOf = (id: string) => (s: DesignerState) => ({
+  library: s.library,
+  issue: s.issues.get(id),
+  run: s.run?.nodes[id]?.state,
+  breakpoint: s.sim?.breakpoints.has(id) ?? false,
+  sim: s.sim,
+});
 
 /** The state shown on a node: the live run's, else the simulation's, else idle. */
-function shownState(run: NodeRunView | undefined, sim: SimView | undefined, id: string): string {
-  if (run) return run.state;
-  return sim?.states[id] ?? 'idle';
+function shownState(run: string | undefined, sim: SimView | undefined, id: string): string {
+  return run ?? sim?.states[id] ?? 'idle';
 }
 
 /** A short line of the node's parameters, so the canvas reads without opening each node. */
@@ -69,12 +74,10 @@ export const FlowNode = memo(function FlowNode({
   selected,
 }: NodeProps<DesignerFlowNode>) {
   const { node } = data;
-  const library = useDesigner(selectLibrary);
+  const { library, issue, run, breakpoint, sim } = useDesignerView(
+    useMemo(() => nodeViewOf(id), [id]),
+  );
   const def = library.get(node.type);
-  const issue = useDesigner(useMemo(() => issueOf(id), [id]));
-  const run = useDesigner(useMemo(() => runNodeOf(id), [id]));
-  const breakpoint = useDesigner(useMemo(() => breakpointOf(id), [id]));
-  const sim = useDesigner(simOf);
   const commands = useCommands();
   const state = shownState(run, sim, id);
   const inputs = def?.ports.filter((p) => p.direction === 'in') ?? [];
@@ -143,8 +146,8 @@ export const FlowNode = memo(function FlowNode({
           )}
         </div>
       )}
-      {run && <ChunkStrip nodeId={id} run={run} />}
-      {run && (run.state === 'failed' || run.state === 'cancelled') && (
+      {run && <ChunkStrip nodeId={id} />}
+      {(run === 'failed' || run === 'cancelled') && (
         <button
           type="button"
           className="btn btn-small nodrag"

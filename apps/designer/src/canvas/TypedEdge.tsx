@@ -1,31 +1,26 @@
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
 import { memo, useMemo } from 'react';
-import type { RunView } from '../run/run-view.js';
-import { useDesigner, type DesignerState } from '../store/store.js';
+import { useDesignerView, type DesignerState } from '../store/store.js';
 import type { DesignerFlowEdge } from './derive.js';
+import { selectLiveEdges } from './live-edges.js';
 
-const ACTIVE = new Set(['running', 'retrying']);
-
-/** While a run is live, data moves on an edge whose source or target is working. */
-function runMoves(run: RunView | undefined, source: string, target: string): boolean {
-  if (!run || !run.runId) return false;
-  const s = run.nodes[source]?.state;
-  const t = run.nodes[target]?.state;
-  return (s !== undefined && ACTIVE.has(s)) || (t !== undefined && ACTIVE.has(t) && s === 'done');
-}
-
-const issueOf = (id: string) => (s: DesignerState) => s.issues.get(id);
-const movingOf = (id: string, source: string, target: string) => (s: DesignerState) =>
-  (s.sim?.moving.has(id) ?? false) || runMoves(s.run, source, target);
-const tokensOf = (id: string) => (s: DesignerState) => s.sim?.edgeTokens[id] ?? 0;
+/** What an edge shows of the store, as one selector compared field by field (see FlowNode). */
+const edgeViewOf = (id: string) => (s: DesignerState) => {
+  const live = selectLiveEdges(s);
+  return {
+    issue: s.issues.get(id),
+    moving: live.ids.has(id),
+    // With many moving edges, the canvas token layer draws the dots of all of them.
+    onLayer: live.many,
+    tokens: s.sim?.edgeTokens[id] ?? 0,
+  };
+};
 
 /** An edge coloured by its data type, with a marker when at fault and dots when data moves. */
 export const TypedEdge = memo(function TypedEdge(props: EdgeProps<DesignerFlowEdge>) {
-  const { id, source, target, data, selected } = props;
+  const { id, data, selected } = props;
   const [path, labelX, labelY] = getBezierPath(props);
-  const issue = useDesigner(useMemo(() => issueOf(id), [id]));
-  const moving = useDesigner(useMemo(() => movingOf(id, source, target), [id, source, target]));
-  const tokens = useDesigner(useMemo(() => tokensOf(id), [id]));
+  const { issue, moving, onLayer, tokens } = useDesignerView(useMemo(() => edgeViewOf(id), [id]));
   const classes = [
     'typed-edge',
     `edge-${data?.dataType ?? 'unknown'}`,
@@ -37,6 +32,7 @@ export const TypedEdge = memo(function TypedEdge(props: EdgeProps<DesignerFlowEd
     <>
       <BaseEdge id={id} path={path} className={classes} interactionWidth={16} />
       {moving &&
+        !onLayer &&
         [0, 0.33, 0.66].map((delay) => (
           <circle key={delay} r={5} className={`token-dot edge-${data?.dataType ?? 'unknown'}`}>
             <animateMotion

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { z } from 'zod';
 import { api, errorMessage } from '../api.js';
 import { useCommands } from '../commands.js';
-import { selectGraph, selectRun } from '../store/selectors.js';
+import { selectGraph, selectRunId, selectRunState } from '../store/selectors.js';
 import { useDesigner } from '../store/store.js';
 
 const when = (iso: string) => {
@@ -15,7 +15,8 @@ const when = (iso: string) => {
 export function FilesPanel() {
   const c = useCommands();
   const graph = useDesigner(selectGraph);
-  const shown = useDesigner(selectRun);
+  const shownState = useDesigner(selectRunState);
+  const shownId = useDesigner(selectRunId);
   const [graphs, setGraphs] = useState<GraphSummary[] | undefined>();
   const [runs, setRuns] = useState<RunView[] | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -31,7 +32,7 @@ export function FilesPanel() {
   }, [c]);
   useEffect(() => {
     void refresh();
-  }, [refresh, shown?.state]);
+  }, [refresh, shownState]);
   const history = runs?.filter((r) => r.graphId === graph.id) ?? [];
   return (
     <section className="files-panel">
@@ -81,7 +82,7 @@ export function FilesPanel() {
           <li key={r.runId}>
             <button
               type="button"
-              className={`list-item${shown?.runId === r.runId ? ' current' : ''}`}
+              className={`list-item${shownId === r.runId ? ' current' : ''}`}
               data-testid={`history-${r.runId}`}
               onClick={() => void c.run.show(r.runId)}
             >

@@ -6,7 +6,7 @@ import {
   selectDiagnostics,
   selectGraph,
   selectMode,
-  selectRun,
+  selectRunState,
 } from '../store/selectors.js';
 import { useDesigner, useDesignerStore } from '../store/store.js';
 import { isActiveRunState } from '../run/RunPanel.js';
@@ -61,12 +61,12 @@ export function Toolbar() {
   const canUndo = useDesigner(selectCanUndo);
   const canRedo = useDesigner(selectCanRedo);
   const mode = useDesigner(selectMode);
-  const run = useDesigner(selectRun);
+  const runState = useDesigner(selectRunState);
   const diagnostics = useDesigner(selectDiagnostics);
   const importRef = useRef<HTMLInputElement>(null);
   const historyFor = useBurstHistory();
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  const running = run !== undefined && isActiveRunState(run.state);
+  const running = runState !== undefined && isActiveRunState(runState);
   return (
     <header className="toolbar">
       <div className="brand">

@@ -1,9 +1,18 @@
 import { useEffect, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useCommands } from '../commands.js';
-import { selectFocusNode, selectRun } from '../store/selectors.js';
-import { useDesigner } from '../store/store.js';
+import { selectFocusNode } from '../store/selectors.js';
+import { useDesigner, type DesignerState } from '../store/store.js';
 import { Player, playableOutput } from './Player.js';
 import type { RunView } from './run-view.js';
+
+/** What the panel shows of a run: everything but per-node progress, which changes most. */
+type RunSummary = Omit<RunView, 'nodes'>;
+const summaryOf = (s: DesignerState): RunSummary | undefined => {
+  if (!s.run) return undefined;
+  const { nodes: _nodes, ...rest } = s.run;
+  return rest;
+};
 
 const ACTIVE = new Set(['queued', 'validating', 'deploying', 'running']);
 /** Is a run in this state still going? */
@@ -15,7 +24,7 @@ const formatElapsed = (ms: number) => {
 };
 
 /** Elapsed time, ticking while the run is active. */
-function Elapsed({ run }: { run: RunView }) {
+function Elapsed({ run }: { run: RunSummary }) {
   const [now, setNow] = useState(() => Date.now());
   const active = isActiveRunState(run.state);
   useEffect(() => {
@@ -31,7 +40,7 @@ function Elapsed({ run }: { run: RunView }) {
   );
 }
 
-function InputPicker({ run }: { run: RunView | undefined }) {
+function InputPicker({ run }: { run: RunSummary | undefined }) {
   const c = useCommands();
   const upload = run?.upload;
   const fraction = upload && upload.total > 0 ? upload.loaded / upload.total : 0;
@@ -78,7 +87,7 @@ function InputPicker({ run }: { run: RunView | undefined }) {
  * Logs of the selected node: what the runtime had stored when it was asked, then the live
  * lines that arrived after that (earlier live lines are already in the stored text).
  */
-function Logs({ run }: { run: RunView | undefined }) {
+function Logs({ run }: { run: RunSummary | undefined }) {
   const focus = useDesigner(selectFocusNode);
   const c = useCommands();
   const [stored, setStored] = useState<{ text: string; liveSeen: number }>({
@@ -124,7 +133,8 @@ function Logs({ run }: { run: RunView | undefined }) {
 
 /** Input, run status, output player and logs. */
 export function RunPanel() {
-  const run = useDesigner(selectRun);
+  // Compared field by field: progress events replace `nodes` only, so the panel stays put.
+  const run = useDesigner(useShallow(summaryOf));
   const c = useCommands();
   const state = run?.state ?? 'idle';
   const output = run ? playableOutput(run.outputs) : undefined;

@@ -4,15 +4,13 @@ import {
   isTerminalRunState,
   RunStateSchema,
   RunViewSchema,
-  ServerEventSchemas,
   UploadResponseSchema,
   hasErrors,
-  type ServerEventName,
 } from '@reelflow/fbp-model';
-import { io, type Socket } from 'socket.io-client';
 import { api, ApiError, errorMessage, uploadWithProgress } from '../api.js';
 import { indexIssues } from '../model/issues.js';
 import type { DesignerStore } from '../store/store.js';
+import { startLiveChannel, type LiveMessage } from './live-channel.js';
 import { applyRunEvents, fromWireRun, type RunEvent } from './run-events.js';
 import { idleRun, type RunView } from './run-view.js';
 
@@ -31,16 +29,16 @@ export interface RunController {
   dispose(): void;
 }
 
-const EVENT_NAMES = Object.keys(ServerEventSchemas) as ServerEventName[];
 const POLL_MS = 1500;
 
 /**
- * The run controller. Socket events are queued and folded into the store once per animation
- * frame, so thousands of progress events a second cost one render each frame. A slow poll
- * of `GET /api/runs/:id` fills in what events do not carry (output files) and heals gaps.
+ * The run controller. Socket events arrive from the live channel (a worker) in batches, are
+ * queued and folded into the store once per animation frame, so thousands of progress events
+ * a second cost one render each frame. A slow poll of `GET /api/runs/:id` fills in what
+ * events do not carry (output files) and heals gaps.
  */
 export function createRunController(store: DesignerStore): RunController {
-  let socket: Socket | undefined;
+  let channel: ReturnType<typeof startLiveChannel> | undefined;
   let queue: RunEvent[] = [];
   let frame: number | undefined;
   let poll: number | undefined;
@@ -62,30 +60,27 @@ export function createRunController(store: DesignerStore): RunController {
       void refresh(after.runId);
     }
   };
-  const enqueue = (event: RunEvent) => {
-    queue.push(event);
-    frame ??= window.requestAnimationFrame(flush);
-  };
-
-  const connect = (): Socket => {
-    if (socket) return socket;
-    socket = io({ path: '/socket.io', transports: ['websocket', 'polling'] });
-    for (const name of EVENT_NAMES) {
-      socket.on(name, (payload: unknown) => {
-        const parsed = ServerEventSchemas[name].safeParse(payload);
-        if (parsed.success) enqueue({ name, payload: parsed.data } as RunEvent);
-      });
-    }
-    // After a reconnect the room is gone on the server: join again and catch up.
-    socket.on('connect', () => {
-      const id = run().runId;
-      if (id && socket) {
-        subscribe(socket, id);
-        void refresh(id);
+  const onLive = (message: LiveMessage) => {
+    switch (message.type) {
+      case 'events':
+        for (const event of message.events) queue.push(event);
+        frame ??= window.requestAnimationFrame(flush);
+        break;
+      case 'connect': {
+        // After a reconnect the channel has joined the room again: catch up on what was missed.
+        const id = run().runId;
+        if (id) void refresh(id);
+        break;
       }
-    });
-    return socket;
+      case 'answer': {
+        const parsed = RunViewSchema.safeParse(message.run);
+        if (parsed.success && parsed.data.runId === currentRun().runId)
+          setRun(fromWireRun(parsed.data, currentRun()));
+        break;
+      }
+    }
   };
+  const live = () => (channel ??= startLiveChannel(onLive));
 
   const refresh = async (runId: string) => {
     try {
@@ -99,24 +94,16 @@ export function createRunController(store: DesignerStore): RunController {
     if (poll !== undefined) window.clearInterval(poll);
     poll = undefined;
   };
-  /** Join the run's room; the runtime acknowledges with the run as it is now. */
-  const subscribe = (sock: Socket, runId: string) =>
-    sock.emit('subscribe', { runId }, (answer: unknown) => {
-      const run = (answer as { run?: unknown } | undefined)?.run;
-      const parsed = RunViewSchema.safeParse(run);
-      if (parsed.success && parsed.data.runId === currentRun().runId)
-        setRun(fromWireRun(parsed.data, currentRun()));
-    });
   const follow = (runId: string) => {
-    const sock = connect();
-    if (sock.connected) subscribe(sock, runId);
+    // The runtime acknowledges the join with the run as it is now.
+    live().send({ type: 'subscribe', runId });
     stopPolling();
     poll = window.setInterval(() => void refresh(runId), POLL_MS);
     void refresh(runId);
   };
   const unfollow = () => {
     const id = run().runId;
-    if (id && socket?.connected) socket.emit('unsubscribe', { runId: id });
+    if (id && channel) channel.send({ type: 'unsubscribe', runId: id });
     stopPolling();
   };
 
@@ -242,8 +229,8 @@ export function createRunController(store: DesignerStore): RunController {
     dispose() {
       stopPolling();
       if (frame !== undefined) window.cancelAnimationFrame(frame);
-      socket?.disconnect();
-      socket = undefined;
+      channel?.dispose();
+      channel = undefined;
     },
   };
 }

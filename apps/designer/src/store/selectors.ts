@@ -19,6 +19,9 @@ export const selectNotice = (s: DesignerState) => s.notice;
 export const selectConstraints = (s: DesignerState) => s.constraints;
 export const selectSim = (s: DesignerState) => s.sim;
 export const selectRun = (s: DesignerState) => s.run;
+/** The shown run's state and id: for views that need no per-task progress. */
+export const selectRunState = (s: DesignerState) => s.run?.state;
+export const selectRunId = (s: DesignerState) => s.run?.runId;
 export const selectFullyValidated = (s: DesignerState) => s.fullyValidated;
 
 /** The single selected node's id, when exactly one is selected. */

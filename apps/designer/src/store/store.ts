@@ -1,5 +1,5 @@
 import { emptyGraph, type Diagnostic, type Graph, type NodeLibrary } from '@reelflow/fbp-model';
-import { createContext, useContext } from 'react';
+import { createContext, useCallback, useContext, useRef } from 'react';
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { applyGraphChanges, type GraphChange } from '../model/changes.js';
@@ -244,4 +244,31 @@ export function useDesignerStore(): DesignerStore {
 /** Subscribe to a slice of the designer state; pass selectors defined at module level. */
 export function useDesigner<T>(selector: (s: DesignerState) => T): T {
   return useStore(useDesignerStore(), selector);
+}
+
+/**
+ * Subscribe to a view of several fields, kept while every field is the same (`Object.is`).
+ * One such subscription per canvas element, rather than one per field, matters when a
+ * thousand elements are told of every store update. The selector should be made once
+ * (useMemo) and return an object literal with the same keys every time.
+ */
+export function useDesignerView<T extends object>(selector: (s: DesignerState) => T): T {
+  const last = useRef<T | undefined>(undefined);
+  return useDesigner(
+    useCallback(
+      (s: DesignerState) => {
+        const next = selector(s);
+        const prev = last.current;
+        if (prev && sameFields(prev, next)) return prev;
+        last.current = next;
+        return next;
+      },
+      [selector],
+    ),
+  );
+}
+
+function sameFields<T extends object>(a: T, b: T): boolean {
+  for (const key in a) if (!Object.is(a[key], b[key])) return false;
+  return true;
 }
