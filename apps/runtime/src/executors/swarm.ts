@@ -126,9 +126,9 @@ export class SwarmExecutor implements Executor {
   }
 
   /**
-   * Four tasks per CPU of the swarm's ready nodes (an encode reserves a quarter core by
-   * default), at least 8: tasks beyond what fits wait in Swarm, ready to start the moment
-   * a reservation frees.
+   * Four tasks per CPU of the swarm's ready nodes, at least 8: an encode reserves half a core
+   * by default, so about half of them run and the rest wait in Swarm, created and ready to
+   * start the moment a reservation frees.
    */
   async slots(): Promise<number> {
     await this.refreshNodes(true);

@@ -16,7 +16,7 @@ describe('encode parameters', () => {
       keyframeSeconds: 2,
       implementation: 'software',
       retries: 2,
-      cpus: 0.25,
+      cpus: 0.5,
       memoryMb: 1024,
       placement: [],
     });
@@ -64,7 +64,7 @@ describe('encode argv', () => {
     expect(spec.outputs).toEqual([
       { kind: 'file', path: 'work/enc/chunk_00002.ts', dataType: 'chunk' },
     ]);
-    expect(spec.resources).toEqual({ cpus: 0.25, memoryBytes: 1024 * 1024 * 1024 });
+    expect(spec.resources).toEqual({ cpus: 0.5, memoryBytes: 1024 * 1024 * 1024 });
   });
 
   const scales = [{}, { width: 1280 }, { height: 720 }, { width: 640, height: 360 }];

@@ -88,10 +88,11 @@ const params = z
         'software encoders, or VAAPI hardware encoders (needs /dev/dri on the worker; no AV1).',
       ),
     // An encoder threads across every core it finds; the reservation only says how many
-    // encodes share a node. A quarter core lets four chunks share each core, so a core never
-    // idles while the next chunk's container starts (~0.4 s on Swarm), and a short run's
-    // chunks all encode at once instead of in waves.
-    ...taskParams({ cpus: 0.25, memoryMb: 1024 }),
+    // encodes share a node. Half a core lets two chunks share each core, so a core never
+    // idles while the next chunk's container starts (~0.4 s on Swarm): the other encode has
+    // it meanwhile. More sharing costs throughput (six x264 processes on two cores ran 6–9 %
+    // slower than two or three); less leaves a core idle at every container start.
+    ...taskParams({ cpus: 0.5, memoryMb: 1024 }),
   })
   .superRefine((p, ctx) => {
     if (p.crf > MAX_CRF[p.codec]) {
