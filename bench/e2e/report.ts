@@ -288,7 +288,7 @@ function othersSection(others: readonly OtherBenchmark[]): string {
 function loadText(load: LoadSummary, nproc: number): string {
   const text = `**Load during the session:** 1-minute load average median ${fmt(load.median, 2)}, max ${fmt(load.max, 2)} (${load.samples} samples, nproc ${nproc}).`;
   return load.median > nproc / 2
-    ? `${text} Other work competed for the cores: wall times and their ratios are noisy (the alternation keeps each ratio's two sides under similar load, but not equal load).`
+    ? `${text} The load counts the benchmark's own encodes too (x264 runs several threads per process), so a high figure means other work competed only if it stays high between runs; where it did, wall times and their ratios are noisy (the alternation keeps each ratio's two sides under similar load, but not equal load).`
     : text;
 }
 
