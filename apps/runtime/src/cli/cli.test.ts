@@ -212,6 +212,28 @@ describe('the reelflow binary', () => {
   });
 });
 
+describe('reelflow start-up', () => {
+  it('loads the Docker client only when a run needs Swarm', async () => {
+    // In a fresh process from the build: the CLI and a local executor leave dockerode unloaded
+    // (it costs every local run ~90 ms); detecting swarm loads it.
+    const dist = join(repo, 'apps/runtime/dist');
+    const script = `
+      const loaded = () => Object.keys(require.cache).some((k) => k.includes('/dockerode/'));
+      (async () => {
+        await import(${JSON.stringify(join(dist, 'cli/main.js'))});
+        const { openExecutor } = await import(${JSON.stringify(join(dist, 'runs/cli-run.js'))});
+        const local = await openExecutor('local');
+        await local.executor.close();
+        const before = loaded();
+        const auto = await openExecutor();
+        await auto.executor.close();
+        console.log(JSON.stringify({ before, after: loaded() }));
+      })();`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script]);
+    expect(JSON.parse(stdout)).toEqual({ before: false, after: true });
+  });
+});
+
 describe('reelflow run / serve options', () => {
   it('refuses an unknown --executor or --light-tasks before doing anything (exit 2)', async () => {
     for (const argv of [

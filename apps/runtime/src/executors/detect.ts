@@ -1,8 +1,11 @@
-import Docker from 'dockerode';
-import { HybridExecutor } from './hybrid.js';
+import type Docker from 'dockerode';
 import { LocalExecutor, type LocalExecutorOptions } from './local.js';
-import { SwarmExecutor, type SwarmExecutorOptions } from './swarm.js';
+import type { SwarmExecutorOptions } from './swarm.js';
 import type { Executor } from './types.js';
+
+// Docker's client and the swarm executor load on first use: a local run never needs them, and
+// dockerode alone takes ~90 ms to load, which every `reelflow run --executor local` would pay.
+const newDocker = async (): Promise<Docker> => new (await import('dockerode')).default();
 
 /** The image tasks run in unless configured otherwise (built by scripts/build-image.sh). */
 export const DEFAULT_TASK_IMAGE = 'reelflow/ffmpeg:local';
@@ -34,7 +37,7 @@ export type LightTasks = (typeof LIGHT_TASKS)[number];
 export async function detectExecutor(
   options: ExecutorFactoryOptions = {},
 ): Promise<ExecutorChoice> {
-  const docker = options.docker ?? new Docker();
+  const docker = options.docker ?? (await newDocker());
   const image = taskImage(options);
   const where = engineAddress(docker);
   const local = (why: string): ExecutorChoice => ({
@@ -98,7 +101,11 @@ export async function createExecutor(
       );
     return { executor: new LocalExecutor(options.local), choice };
   }
-  const docker = options.docker ?? new Docker();
+  const docker = options.docker ?? (await newDocker());
+  const [{ SwarmExecutor }, { HybridExecutor }] = await Promise.all([
+    import('./swarm.js'),
+    import('./hybrid.js'),
+  ]);
   const swarm = new SwarmExecutor({
     ...options.swarm,
     docker,

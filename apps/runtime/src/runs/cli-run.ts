@@ -13,7 +13,7 @@ import {
   createExecutor,
   type ExecutorFactoryOptions,
   type LightTasks,
-} from '../executors/index.js';
+} from '../executors/detect.js';
 import type { Executor } from '../executors/types.js';
 import { createRuntime } from '../server/runtime.js';
 import { InvalidGraphError } from './manager.js';

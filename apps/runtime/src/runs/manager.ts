@@ -11,7 +11,7 @@ import type {
 } from '@reelflow/fbp-model';
 import { hasErrors, isTerminalRunState, loadGraph } from '@reelflow/fbp-model';
 import { validateDocument } from '@reelflow/semantics';
-import { DEFAULT_TASK_IMAGE } from '../executors/index.js';
+import { DEFAULT_TASK_IMAGE } from '../executors/detect.js';
 import type { Executor, ExecutorEvent } from '../executors/types.js';
 import type { RunInput, RunRecord, Store } from '../store/store.js';
 import {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { ExecutorName, NodeLibrary } from '@reelflow/fbp-model';
 import { openExecutor, type OpenedExecutor } from '../runs/cli-run.js';
-import type { ExecutorFactoryOptions, LightTasks } from '../executors/index.js';
+import type { ExecutorFactoryOptions, LightTasks } from '../executors/detect.js';
 import { isLoopbackHost } from './auth.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 

@@ -3,7 +3,7 @@
  * builds a task spec (today the runtime's own configuration, tomorrow perhaps a node type),
  * nothing else can make the engine pull and run an arbitrary image.
  */
-import { DEFAULT_TASK_IMAGE } from '../executors/index.js';
+import { DEFAULT_TASK_IMAGE } from '../executors/detect.js';
 import { EventHub } from '../executors/events.js';
 import type { Executor, ExecutorEvent, LaunchRequest } from '../executors/types.js';
 

@@ -1,4 +1,4 @@
-import { LIGHT_TASKS } from '../../executors/index.js';
+import { LIGHT_TASKS } from '../../executors/detect.js';
 import { runCommand } from '../../runs/cli-run.js';
 import { enumOption, parse } from '../args.js';
 import { UsageError, type CliIO } from '../io.js';

@@ -1,4 +1,4 @@
-import { LIGHT_TASKS } from '../../executors/index.js';
+import { LIGHT_TASKS } from '../../executors/detect.js';
 import { serveCommand } from '../../server/cli-serve.js';
 import { enumOption, intOption, parse } from '../args.js';
 import type { CliIO } from '../io.js';
