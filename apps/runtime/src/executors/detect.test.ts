@@ -1,18 +1,11 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createExecutor, detectExecutor } from './detect.js';
-
-const repo = fileURLToPath(new URL('../../../../', import.meta.url));
-const run = promisify(execFile);
+import { ensureEngine } from './testing.js';
 
 describe('executor detection', () => {
   beforeAll(async () => {
-    await run('bash', [path.join(repo, 'scripts/engine.sh')]);
-    await run('bash', [path.join(repo, 'scripts/build-image.sh')]);
+    await ensureEngine();
   });
 
   it('chooses swarm on a swarm manager that has the task image', async () => {

@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExecutor } from './detect.js';
@@ -11,11 +8,8 @@ import { HybridExecutor } from './hybrid.js';
 import { LocalExecutor } from './local.js';
 import { SwarmExecutor } from './swarm.js';
 import { CONTAINER_STORAGE_ROOT, serviceName } from './swarm-spec.js';
-import { EventRecorder, leftovers, taskSpec, testClipArgv } from './testing.js';
+import { ensureEngine, EventRecorder, leftovers, taskSpec, testClipArgv } from './testing.js';
 import type { LaunchRequest } from './types.js';
-
-const repo = fileURLToPath(new URL('../../../../', import.meta.url));
-const run = promisify(execFile);
 
 /** Names of the swarm services created while `body` runs, from the engine's event stream. */
 async function servicesCreatedDuring(docker: Docker, body: () => Promise<void>): Promise<string[]> {
@@ -45,8 +39,7 @@ describe('hybrid executor (heavy tasks on swarm, light ones beside the run direc
   let recorder: EventRecorder;
 
   beforeAll(async () => {
-    await run('bash', [path.join(repo, 'scripts/engine.sh')]);
-    await run('bash', [path.join(repo, 'scripts/build-image.sh')]);
+    await ensureEngine();
     runDir = await mkdtemp(path.join(os.tmpdir(), 'reelflow-hybrid-'));
     executor = new HybridExecutor(
       new SwarmExecutor({ progressIntervalMs: 0 }),

@@ -1,18 +1,12 @@
-import { execFile } from 'node:child_process';
 import net from 'node:net';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { engineForNodes, SwarmExecutor } from './swarm.js';
 import { LABEL } from './swarm-spec.js';
-import { EventRecorder, taskSpec, testClipArgv } from './testing.js';
-
-const repo = fileURLToPath(new URL('../../../../', import.meta.url));
-const run = promisify(execFile);
+import { ensureEngine, EventRecorder, taskSpec, testClipArgv } from './testing.js';
 
 // Real engine in swarm mode: the scripts are idempotent and fast when all is in place.
 describe('swarm executor', () => {
@@ -23,8 +17,7 @@ describe('swarm executor', () => {
   let recorder: EventRecorder;
 
   beforeAll(async () => {
-    await run('bash', [path.join(repo, 'scripts/engine.sh')]);
-    await run('bash', [path.join(repo, 'scripts/build-image.sh')]);
+    await ensureEngine();
     runDir = await mkdtemp(path.join(os.tmpdir(), 'reelflow-swarm-'));
     executor = new SwarmExecutor({ progressIntervalMs: 0 });
     recorder = new EventRecorder(executor);

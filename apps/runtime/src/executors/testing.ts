@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { TaskSpec } from '@reelflow/fbp-model';
 import type Docker from 'dockerode';
 import { LABEL } from './swarm-spec.js';
@@ -7,6 +10,18 @@ import type { Executor, ExecutorEvent } from './types.js';
  * Test helpers for executors (used by the executor tests and, later, the runtime's own):
  * a minimal task spec and an event recorder that can wait for a task's final event.
  */
+
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/**
+ * Make sure the engine answers as a swarm manager and holds the task image: the start
+ * scripts, idempotent and fast when all is in place.
+ */
+export async function ensureEngine(): Promise<void> {
+  const run = promisify(execFile);
+  await run('bash', [`${REPO_ROOT}scripts/engine.sh`], { timeout: 120_000 });
+  await run('bash', [`${REPO_ROOT}scripts/build-image.sh`], { timeout: 300_000 });
+}
 
 /** A task spec that runs `argv` in the task image, with no mounts, inputs or outputs. */
 export function taskSpec(

@@ -459,10 +459,10 @@ export class RunOrchestrator {
 
   /** Compile a firing with its node type; a compile error fails the firing. */
   private compile(firing: Firing): TaskSpec[] | undefined {
-    const node = this.run.graph.nodes.find((n) => n.id === firing.nodeId);
-    const def = node && this.deps.library.get(node.type);
+    const typed = this.nodeTypeOf(firing.nodeId);
     try {
-      if (!node || !def) throw new Error(`node ${firing.nodeId} has no known type`);
+      if (!typed) throw new Error(`node ${firing.nodeId} has no known type`);
+      const { node, def } = typed;
       return def.compile({
         runId: this.runId,
         node,
@@ -482,10 +482,11 @@ export class RunOrchestrator {
     }
   }
 
-  /** Whether a node's type is light (stream copy only; see `NodeTypeDef.light`). */
-  private isLight(nodeId: string): boolean {
+  /** A node of the run's graph with its type's definition, when both exist. */
+  private nodeTypeOf(nodeId: string) {
     const node = this.run.graph.nodes.find((n) => n.id === nodeId);
-    return (node && this.deps.library.get(node.type)?.light) ?? false;
+    const def = node && this.deps.library.get(node.type);
+    return node && def ? { node, def } : undefined;
   }
 
   /** Write the specs' small files, then launch them. A firing without tasks passes its inputs on. */
@@ -515,7 +516,7 @@ export class RunOrchestrator {
             spec,
             attempt: firing.attempt,
             runDir: this.dir.root,
-            light: this.isLight(firing.nodeId),
+            light: this.nodeTypeOf(firing.nodeId)?.def.light,
           }),
         );
       } catch (err) {

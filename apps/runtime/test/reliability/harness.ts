@@ -17,11 +17,7 @@ const run = promisify(execFile);
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
-/** Make sure the engine answers as a swarm manager and holds the task image (both idempotent). */
-export async function ensureEngine(): Promise<void> {
-  await run('bash', [join(REPO_ROOT, 'scripts/engine.sh')], { timeout: 120_000 });
-  await run('bash', [join(REPO_ROOT, 'scripts/build-image.sh')], { timeout: 300_000 });
-}
+export { ensureEngine } from '../../src/executors/testing.js';
 
 type GraphDoc = { nodes: Array<{ id: string; params: Record<string, unknown> }> } & Record<
   string,
