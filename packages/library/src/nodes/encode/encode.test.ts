@@ -49,9 +49,11 @@ describe('encode argv', () => {
     // prettier-ignore
     expect(spec.argv).toEqual([
       'ffmpeg', '-hide_banner', '-nostdin', '-y',
+      '-threads', '1',
       '-i', '/run/work/split/chunk_00002.ts',
       '-map', '0:v:0', '-map', '0:a:0?',
       '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p',
+      '-threads', '1',
       '-flags', '+cgop', '-force_key_frames', 'expr:if(eq(n,0),1,gte(t-prev_forced_t,2))',
       '-fps_mode', 'passthrough', '-enc_time_base:v', '-1', '-avoid_negative_ts', 'disabled',
       '-output_ts_offset', '20',
@@ -65,6 +67,25 @@ describe('encode argv', () => {
       { kind: 'file', path: 'work/enc/chunk_00002.ts', dataType: 'chunk' },
     ]);
     expect(spec.resources).toEqual({ cpus: 0.5, memoryBytes: 1024 * 1024 * 1024 });
+  });
+
+  it('decodes and encodes with as many threads as the task has cores', () => {
+    for (const [cpus, threads] of [
+      [0.25, '1'],
+      [0.5, '1'],
+      [1, '1'],
+      [2, '2'],
+      [3.6, '4'],
+    ] as const) {
+      const argv = compile({ cpus }).argv;
+      const at = argv.flatMap((a, i) => (a === '-threads' ? [i] : []));
+      expect(at).toHaveLength(2);
+      expect(at.map((i) => argv[i + 1])).toEqual([threads, threads]);
+      // One before the input (the decoder), one after it (the encoder).
+      expect(at[0]).toBeLessThan(argv.indexOf('-i'));
+      expect(at[1]).toBeGreaterThan(argv.indexOf('-i'));
+      expect(encode.cores(encode.params.parse({ cpus }))).toBe(Number(threads));
+    }
   });
 
   const scales = [{}, { width: 1280 }, { height: 720 }, { width: 640, height: 360 }];
