@@ -63,6 +63,34 @@ describe('reelflow run: bad input exits 2 with one line on stderr', () => {
   });
 });
 
+describe('reelflow run: the executor opens while the input is checked', () => {
+  it('reports a bad input before an executor that cannot open, and closes one that did', async () => {
+    let stderr = '';
+    const io = { stdout: () => {}, stderr: (t: string) => void (stderr += t), isTTY: false };
+    const failing = async () => {
+      throw new Error('the swarm executor needs a Docker engine');
+    };
+    const bad = { graphPath: examplePath, input: join(dir, 'notvideo.mp4'), dataDir: dir };
+    expect(await runCommand(bad, io, { openExecutor: failing, handleSignals: false })).toBe(2);
+    expect(stderr).toMatch(/notvideo\.mp4 cannot be used/);
+    expect(stderr).not.toMatch(/Docker engine/);
+
+    stderr = '';
+    const good = { ...bad, input: join(dir, 'clip.mp4') };
+    expect(await runCommand(good, io, { openExecutor: failing, handleSignals: false })).toBe(2);
+    expect(stderr).toBe('reelflow run: the swarm executor needs a Docker engine\n');
+
+    const executor = new RecordingExecutorStub();
+    let closed = false;
+    executor.close = async () => void (closed = true);
+    const opened = async () => ({ executor });
+    expect(await runCommand(bad, io, { openExecutor: opened, handleSignals: false })).toBe(2);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(closed).toBe(true);
+    expect(executor.launched).toEqual([]);
+  });
+});
+
 describe('reelflow run: a real run with the local executor', () => {
   it('exits 0, copies the outputs to --out and ends with the JSON summary', async () => {
     const graph = JSON.parse(readFileSync(examplePath, 'utf8')) as {

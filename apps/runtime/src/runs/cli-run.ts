@@ -17,7 +17,7 @@ import {
 import type { Executor } from '../executors/types.js';
 import { createRuntime } from '../server/runtime.js';
 import { InvalidGraphError } from './manager.js';
-import { MediaError, probeMedia } from './media.js';
+import { MediaError, probeMedia, type MediaFacts } from './media.js';
 import { listFiles } from './outputs.js';
 import { ProgressView } from './progress-view.js';
 import { runDirOf } from './rundir.js';
@@ -97,9 +97,9 @@ async function readGraph(path: string): Promise<unknown> {
   }
 }
 
-async function checkInput(path: string): Promise<void> {
+async function checkInput(path: string): Promise<MediaFacts> {
   try {
-    await probeMedia(path);
+    return await probeMedia(path);
   } catch (err) {
     const why = err instanceof MediaError ? err.message : (err as Error).message;
     throw new BadInput(`the input ${path} cannot be used: ${why}`);
@@ -113,12 +113,20 @@ async function checkInput(path: string): Promise<void> {
  * cancelled, 2 bad input.
  */
 export async function runCommand(args: RunArgs, io: RunIO, deps: RunDeps = {}): Promise<number> {
-  let doc: unknown;
   const input = resolve(args.input);
+  // The engine checks (swarm: a few Docker API calls) overlap reading and probing the input.
+  const openingExecutor = (deps.openExecutor ?? openExecutor)(args.executor, {
+    lightTasks: args.lightTasks,
+  });
+  openingExecutor.catch(() => undefined); // its failure is reported below, after the input's
+  let doc: unknown;
+  let media: MediaFacts;
   try {
     doc = await readGraph(args.graphPath);
-    await checkInput(input);
+    media = await checkInput(input);
   } catch (err) {
+    // Bad input is reported first; an executor opened meanwhile is closed again.
+    void openingExecutor.then(({ executor }) => executor.close()).catch(() => undefined);
     if (!(err instanceof BadInput)) throw err;
     io.stderr(`reelflow run: ${err.message}\n`);
     return 2;
@@ -126,9 +134,7 @@ export async function runCommand(args: RunArgs, io: RunIO, deps: RunDeps = {}): 
 
   let opened: OpenedExecutor;
   try {
-    opened = await (deps.openExecutor ?? openExecutor)(args.executor, {
-      lightTasks: args.lightTasks,
-    });
+    opened = await openingExecutor;
   } catch (err) {
     // An executor that was asked for and cannot run here (no engine, no image).
     io.stderr(`reelflow run: ${(err as Error).message}\n`);
@@ -152,7 +158,7 @@ export async function runCommand(args: RunArgs, io: RunIO, deps: RunDeps = {}): 
     await runtime.start();
     let runId: string;
     try {
-      runId = runtime.manager.create(doc, { path: input }, executor.name).id;
+      runId = runtime.manager.create(doc, { path: input, media }, executor.name).id;
     } catch (err) {
       if (!(err instanceof InvalidGraphError)) throw err;
       for (const d of err.diagnostics.filter((x) => x.severity === 'error')) {

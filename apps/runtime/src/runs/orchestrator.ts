@@ -667,9 +667,12 @@ export class RunOrchestrator {
       if (err.code === 'EEXIST') return;
       await copyFile(input.path, target);
     });
-    const facts = await probeMedia(target).catch((err: Error) => {
-      throw new Error(`the input video ${name} cannot be used: ${err.message}`);
-    });
+    // Probed already when it was handed over (the CLI does so to refuse a bad file early).
+    const facts =
+      input.media ??
+      (await probeMedia(target).catch((err: Error) => {
+        throw new Error(`the input video ${name} cannot be used: ${err.message}`);
+      }));
     const { size } = await stat(target);
     return {
       id: 'input',

@@ -23,6 +23,16 @@ export interface RunInput {
   readonly path: string;
   readonly uploadId?: string;
   readonly durationSeconds?: number;
+  /** What probing the file said when it was handed over; the run probes it itself without. */
+  readonly media?: InputMedia;
+}
+
+/** The facts about an input video that a run needs (see `MediaFacts`). */
+export interface InputMedia {
+  readonly durationSeconds: number;
+  readonly width?: number;
+  readonly height?: number;
+  readonly codec?: string;
 }
 
 export interface RunRecord {
