@@ -1,106 +1,74 @@
 /**
- * Prediction against reality (issue 4/7): calibrate the cost model on this machine with
- * short plain-ffmpeg measurements, then predict each measured run's makespan with the same
- * simulator `reelflow simulate` uses.
- *
- * `reelflow simulate` has no option that takes a calibration, so the calibrated prediction
- * calls `simulateGraph` (what the command runs) with it; the command's own, uncalibrated
- * prediction is recorded beside it.
+ * Prediction against reality (issue 4/7): `reelflow calibrate` measures this machine, then
+ * `reelflow simulate --calibration` predicts each measured run's makespan; the command's
+ * uncalibrated prediction (the reference machine) is recorded beside it.
  */
-import { availableParallelism } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Calibration, Graph, GraphNode } from '@reelflow/fbp-model';
+import type { Calibration, ExecutorName, Graph, GraphNode } from '@reelflow/fbp-model';
 import { library } from '@reelflow/library';
 import { resolveParams, simulateGraph } from '@reelflow/semantics';
-import { ensureClip } from './clips.js';
 import type { GraphDoc } from './encode.js';
 import { run, runOk } from './proc.js';
 import { reelflowArgv } from './reelflow.js';
-import { median } from './stats.js';
 
-/** The calibration clip: 20 s of 720p, the cost model's reference resolution. */
-const CALIBRATION_CLIP = { durationSeconds: 20, width: 1280, height: 720 };
-const SAMPLES = 3;
+/** What `reelflow calibrate --json` prints (its last line). */
+interface CalibrationReport {
+  readonly cores: number;
+  readonly calibration: Calibration;
+  readonly measurements: Record<string, number>;
+}
 
 export interface MachineCalibration {
   /** Per executor: the task overhead differs (a container against a process). */
   readonly local: Calibration;
   readonly swarm: Calibration;
+  /** The files `reelflow calibrate` wrote, per executor measured. */
+  readonly files: Partial<Record<ExecutorName, string>>;
   readonly cores: number;
-  /** How each figure was measured, for RESULTS.md. */
+  /** How each figure was measured (the local calibration's), for RESULTS.md. */
   readonly notes: Record<string, number>;
 }
 
-const ffmpeg = (...args: string[]) => [
-  'ffmpeg',
-  '-hide_banner',
-  '-nostdin',
-  '-y',
-  '-loglevel',
-  'error',
-  ...args,
-];
-
-async function medianSeconds(argv: string[]): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < SAMPLES; i++) times.push((await runOk(argv)).seconds);
-  return median(times);
+async function cliCalibrate(file: string, executor: ExecutorName): Promise<CalibrationReport> {
+  // prettier-ignore
+  const r = await runOk(reelflowArgv([], 'calibrate', '--executor', executor, '--out', file, '--json'));
+  return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as CalibrationReport;
 }
 
 /**
- * Measure this machine: a process start (the smallest ffmpeg task), a stream copy and a
- * 720p H.264 veryfast encode of the calibration clip using every core. The cost model
- * counts encode work per core (a task holding k cores takes a k-th), so the encode's wall
- * time is multiplied back by the cores it used. `swarmOverheadSeconds` is the measured
- * Swarm task overhead (service create to complete), when it was measured.
+ * `reelflow calibrate` for the local executor and, when the matrix has it, for swarm: a
+ * process start, a stream copy, the library's encode one per core side by side on a 20 s
+ * 720p clip, and an empty task's start-up through the executor (heavy and light).
  */
 export async function calibrate(
   workDir: string,
-  swarmOverheadSeconds?: number,
+  executors: readonly ExecutorName[],
 ): Promise<MachineCalibration> {
-  const clip = await ensureClip(join(workDir, 'clips'), CALIBRATION_CLIP);
-  const cores = availableParallelism();
-  const d = CALIBRATION_CLIP.durationSeconds;
-  const start = await medianSeconds(
-    ffmpeg('-f', 'lavfi', '-i', 'nullsrc=d=0.04', '-f', 'null', '-'),
-  );
-  const copy = await medianSeconds(
-    ffmpeg(
-      '-i',
-      clip,
-      '-map',
-      '0',
-      '-c',
-      'copy',
-      '-f',
-      'mpegts',
-      join(workDir, 'calibration-copy.ts'),
-    ),
-  );
-  // prettier-ignore
-  const encode = await medianSeconds(ffmpeg(
-    '-i', clip, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p',
-    '-c:a', 'aac', '-b:a', '128k', '-f', 'mpegts', join(workDir, 'calibration-encode.ts'),
-  ));
-  const base = {
-    encodeSecondsPerSecond: (Math.max(0, encode - start) * cores) / d,
-    copySecondsPerSecond: Math.max(0, copy - start) / d,
-  };
+  const dir = join(workDir, 'calibration');
+  await mkdir(dir, { recursive: true });
+  const files: Partial<Record<ExecutorName, string>> = { local: join(dir, 'local.json') };
+  const local = await cliCalibrate(files.local!, 'local');
+  let swarm = local;
+  if (executors.includes('swarm')) {
+    files.swarm = join(dir, 'swarm.json');
+    swarm = await cliCalibrate(files.swarm, 'swarm');
+  }
   return {
-    cores,
-    local: { ...base, taskOverheadSeconds: start },
-    // Swarm runs the copies (split, transfers, merge, stream) as processes beside the run
-    // directory: they start like a local process, only the encodes pay Swarm's start-up.
-    swarm: {
-      ...base,
-      taskOverheadSeconds: swarmOverheadSeconds ?? start,
-      lightTaskOverheadSeconds: start,
+    cores: local.cores,
+    local: local.calibration,
+    swarm: swarm.calibration,
+    files,
+    notes: {
+      processStartSeconds: local.measurements.processStartSeconds!,
+      copySeconds: local.measurements.copySeconds!,
+      encodeSeconds: local.measurements.encodeSeconds!,
+      clipSeconds: local.measurements.clipSeconds!,
     },
-    notes: { processStartSeconds: start, copySeconds: copy, encodeSeconds: encode, clipSeconds: d },
   };
 }
 
-/** The calibrated prediction: one worker with this machine's cores, the clip's length. */
+/** A prediction with a calibration object (for the per-repetition rescaled calibration). */
 export function predictMakespan(
   doc: GraphDoc,
   durationSeconds: number,
@@ -115,16 +83,21 @@ export function predictMakespan(
   }).makespanSeconds;
 }
 
-/** `reelflow simulate --json` as shipped (reference calibration), for comparison. */
+/**
+ * `reelflow simulate --json` on one worker with `cores` cores: with `calibrationFile` the
+ * calibrated prediction, without it the command as shipped (reference calibration).
+ */
 export async function cliPrediction(
   graphPath: string,
   durationSeconds: number,
   cores: number,
+  calibrationFile?: string,
 ): Promise<number | undefined> {
   // prettier-ignore
   const r = await run(reelflowArgv(
     [], 'simulate', graphPath,
     '--workers', '1', '--cores', String(cores), '--duration', String(durationSeconds), '--json',
+    ...(calibrationFile === undefined ? [] : ['--calibration', calibrationFile]),
   ));
   if (r.code !== 0) return undefined;
   const report = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as {
@@ -141,7 +114,9 @@ export const errorPercent = (predicted: number, measured: number): number =>
  * The calibration rescaled so the cost model reproduces a measured plain encode of the whole
  * clip (`plainSeconds`, one process on `cores` cores). Taken from the encode that ran right
  * beside a Reelflow run, it sees the same machine load, which a calibration minutes earlier
- * on a busy machine does not; what error remains is the model's own.
+ * on a busy machine does not. It also carries x264's threading losses (one process on every
+ * core does less per core than one single-threaded encode per core, as tasks run), so it
+ * predicts somewhat long.
  */
 export function calibrationFromPlain(
   doc: GraphDoc,

@@ -177,7 +177,7 @@ function calibrationSection(s: SuiteResults): string {
   const lines = [
     '## Calibration measured on this machine',
     '',
-    "Before each pair, on a 20 s 1280x720 clip (medians of 3): a process start, a stream copy, and an H.264 veryfast encode on all cores; the encode's wall time times the cores it used gives the per-core `encodeSecondsPerSecond` of the cost model. `taskOverheadSeconds` is the process start for local and the measured Swarm task overhead (1 task) for swarm.",
+    "Before each pair, `reelflow calibrate` for each executor, on a 20 s 1280x720 clip (medians of 3): a process start, a stream copy, and the library's encode (H.264 veryfast) as a run's encode tasks do it, one per core side by side, each on one thread; an encode's wall time is the per-core `encodeSecondsPerSecond` of the cost model. `taskOverheadSeconds` is an empty task's launch to completion through the executor (a process for local, a Swarm job for swarm).",
     '',
     row([
       'before pair',
@@ -206,7 +206,7 @@ function calibrationSection(s: SuiteResults): string {
   }
   lines.push(
     '',
-    "`reelflow simulate` takes no calibration (no flag or environment variable), so the calibrated prediction calls `simulateGraph` of `@reelflow/semantics`, the function the command runs, with these values; the command's own output (reference calibration) is shown beside it.",
+    'The calibrated prediction is `reelflow simulate --calibration FILE` with the file `reelflow calibrate` wrote for the executor; the command without a calibration (the reference machine) is shown beside it. The per-repetition figure rescales the encode speed so the model reproduces the plain encode run beside it; a plain encode uses every core from one process, which does less per core than one single-threaded encode per core, so that variant predicts somewhat long.',
   );
   return lines.join('\n');
 }

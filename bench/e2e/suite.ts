@@ -4,7 +4,6 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_CALIBRATION } from '@reelflow/semantics';
 import { CLIP_FPS, ensureClip } from './clips.js';
 import {
   caseGraph,
@@ -135,15 +134,11 @@ function runRecord(r: ReelflowRun): RunRecord {
 }
 
 /** Everything measured for one case: alternated runs, then quality and prediction. */
-async function runCase(
-  c: Case,
-  opts: SuiteOptions,
-  swarmOverheadSeconds: number,
-): Promise<CaseResult> {
+async function runCase(c: Case, opts: SuiteOptions): Promise<CaseResult> {
   const { matrix, workDir, log } = opts;
   const label = caseLabel(c);
-  log(`  ${label}: calibration (process start, stream copy, 720p veryfast encode)`);
-  const calibration = await calibrate(workDir, swarmOverheadSeconds);
+  log(`  ${label}: reelflow calibrate (process start, stream copy, encodes, task start-up)`);
+  const calibration = await calibrate(workDir, matrix.executors);
   const clip = await ensureClip(join(workDir, 'clips'), c.clip);
   const doc: GraphDoc = await caseGraph(c, matrix.crf);
   const graphPath = await writeGraph(join(workDir, 'graphs'), doc);
@@ -247,7 +242,10 @@ async function predict(
     const measured = reps.flatMap((r) => (r.runs[e]?.runSeconds ? [r.runs[e]!.runSeconds!] : []));
     if (measured.length === 0) continue;
     const measuredSeconds = median(measured);
-    const predictedSeconds = predictMakespan(doc, duration, cores, calibration[e]);
+    const file = calibration.files[e];
+    const predictedSeconds =
+      file === undefined ? undefined : await cliPrediction(graphPath, duration, cores, file);
+    if (predictedSeconds === undefined) continue;
     const adjacentErrorPercents = reps.flatMap((r) => {
       const runSeconds = r.runs[e]?.runSeconds;
       if (!runSeconds || !r.plainSeconds) return [];
@@ -549,13 +547,9 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResults> {
   let overhead = wantOverhead ? await measureOverhead('') : undefined;
   const cases: CaseResult[] = [];
   if (sections.has('e2e')) {
-    // Unmeasured, the swarm prediction uses the reference machine's task overhead.
-    const swarmStart =
-      overhead?.find((o) => o.concurrent === 1)?.seconds.median ??
-      DEFAULT_CALIBRATION.taskOverheadSeconds;
     for (const c of matrix.cases) {
       log(`end to end: ${caseLabel(c)}`);
-      cases.push(await runCase(c, opts, swarmStart));
+      cases.push(await runCase(c, opts));
     }
   }
   // The engine may have been away for a moment (other users of this machine restart it).

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { GraphNode } from './graph.js';
 
 /** What travels on an edge: a whole video file, or one segment of one. */
@@ -154,6 +154,20 @@ export interface Calibration {
    */
   readonly lightTaskOverheadSeconds?: number;
 }
+
+const seconds = (what: string) => z.number().finite().nonnegative().describe(what);
+
+/** A calibration as stored in a file (`reelflow calibrate` writes one); rejects what is not. */
+export const calibrationSchema = z.strictObject({
+  encodeSecondsPerSecond: z
+    .number()
+    .finite()
+    .positive()
+    .describe('seconds of work per second of 720p video, H.264 veryfast, per core'),
+  copySecondsPerSecond: seconds('seconds to copy one second of video'),
+  taskOverheadSeconds: seconds('fixed overhead of launching one task'),
+  lightTaskOverheadSeconds: seconds('fixed overhead of launching one light task').optional(),
+}) satisfies z.ZodType<Calibration>;
 
 /** A node type of the library: ports, parameters, firing, compile and cost. */
 export interface NodeTypeDef<P = Record<string, unknown>> {

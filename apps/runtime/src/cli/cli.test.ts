@@ -193,6 +193,106 @@ describe('reelflow simulate', () => {
   });
 });
 
+describe('reelflow calibrate / simulate --calibration', () => {
+  const makespan = async (...extra: string[]) => {
+    const result = await cli('simulate', example, '--duration', '60', '--json', ...extra);
+    expect(result.code).toBe(0);
+    return (JSON.parse(result.stdout) as { makespanSeconds: number }).makespanSeconds;
+  };
+
+  it('measures this machine, writes the file and simulate predicts with it', async () => {
+    const out = join(dir, 'cal', 'calibration.json');
+    const result = await cli(
+      'calibrate',
+      '--executor',
+      'local',
+      '--seconds',
+      '2',
+      '--out',
+      out,
+      '--json',
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/calibrate: timing \d+ encode\(s\) side by side/);
+    const printed = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
+      executor: string;
+      calibration: Record<string, number>;
+      measurements: Record<string, number>;
+    };
+    const written = JSON.parse(readFileSync(out, 'utf8')) as typeof printed;
+    expect(written).toEqual(printed);
+    expect(written.executor).toBe('local');
+    for (const key of ['encodeSecondsPerSecond', 'taskOverheadSeconds', 'lightTaskOverheadSeconds'])
+      expect(written.calibration[key]).toBeGreaterThan(0);
+    expect(written.measurements.encodeSeconds).toBeGreaterThan(
+      written.measurements.processStartSeconds,
+    );
+
+    // The file changes the prediction, exactly as its calibration object does.
+    const calibrated = await makespan('--calibration', out);
+    expect(calibrated).not.toBe(await makespan());
+    const bare = writeDoc('bare-calibration.json', written.calibration);
+    expect(await makespan('--calibration', bare)).toBe(calibrated);
+    const text = await cli('simulate', example, '--duration', '60', '--calibration', out);
+    expect(text.stdout).toContain(`(calibration: ${out})`);
+  }, 120_000);
+
+  it('refuses bad options before measuring anything (exit 2, one line)', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--executor', 'kubernetes'], /--executor must be one of swarm, local/],
+      [['--light-tasks', 'nowhere'], /--light-tasks must be one of/],
+      [['--seconds', '0'], /--seconds must be a whole number from 2 to 600/],
+      [['--seconds', 'long'], /--seconds must be a whole number/],
+      [['--out', dir], /cannot write .*: is a directory/],
+      [['--out', join(writeDoc('plain-file', 'x'), 'calibration.json')], /is not a directory/],
+      [['extra'], /unexpected argument 'extra'/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await cli('calibrate', '--executor', 'local', ...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stdout).toBe('');
+    }
+  });
+
+  it('refuses a calibration file that is missing, not JSON or not a calibration', async () => {
+    const cases: Array<[string, RegExp]> = [
+      [join(dir, 'nope.json'), /cannot read .*nope\.json: no such file/],
+      [writeDoc('cal-text.json', 'fast'), /cal-text\.json is not valid JSON/],
+      [
+        writeDoc('cal-negative.json', {
+          calibration: {
+            encodeSecondsPerSecond: -1,
+            copySecondsPerSecond: 0,
+            taskOverheadSeconds: 0,
+          },
+        }),
+        /cal-negative\.json is not a calibration: encodeSecondsPerSecond: /,
+      ],
+      [
+        writeDoc('cal-missing.json', { encodeSecondsPerSecond: 0.2, copySecondsPerSecond: 0 }),
+        /cal-missing\.json is not a calibration: taskOverheadSeconds: /,
+      ],
+      [
+        writeDoc('cal-extra.json', {
+          encodeSecondsPerSecond: 0.2,
+          copySecondsPerSecond: 0,
+          taskOverheadSeconds: 0,
+          speed: 'high',
+        }),
+        /cal-extra\.json is not a calibration: .*speed/,
+      ],
+    ];
+    for (const [path, message] of cases) {
+      const result = await cli('simulate', example, '--calibration', path);
+      expect(result.code, path).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stdout).toBe('');
+    }
+  });
+});
+
 describe('the reelflow binary', () => {
   it('runs from the built package (npx reelflow)', async () => {
     const bin = join(repo, 'apps/runtime/bin/reelflow.js');

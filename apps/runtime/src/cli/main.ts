@@ -1,3 +1,4 @@
+import { calibrateCommand } from './commands/calibrate.js';
 import { exportCommand, importCommand } from './commands/convert.js';
 import { runGraphCommand } from './commands/run.js';
 import { serveGraphCommand } from './commands/serve.js';
@@ -11,7 +12,10 @@ const USAGE = `Usage: reelflow <command> [options]
 
 Commands:
   validate GRAPH [--constraints FILE.ocl]... [--json]
-  simulate GRAPH [--chunks N] [--workers K] [--cores C] [--duration S] [--json]
+  simulate GRAPH [--chunks N] [--workers K] [--cores C] [--duration S]
+      [--calibration FILE] [--json]
+  calibrate [--executor swarm|local] [--light-tasks runtime|cluster] [--seconds S]
+      [--out FILE] [--json]
   run GRAPH --input VIDEO [--executor swarm|local] [--light-tasks runtime|cluster]
       [--out DIR] [--data-dir DIR] [--json]
   serve [--port 8080] [--host 127.0.0.1] [--executor swarm|local]
@@ -26,6 +30,7 @@ Add --debug to any command for stack traces.
 const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
   simulate: simulateCommand,
+  calibrate: calibrateCommand,
   run: runGraphCommand,
   serve: serveGraphCommand,
   export: exportCommand,

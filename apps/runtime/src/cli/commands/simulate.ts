@@ -4,8 +4,12 @@ import type { Graph } from '@reelflow/fbp-model';
 import { intOption, parse } from '../args.js';
 import { formatDiagnostic } from '../format.js';
 import { readJson, UsageError, type CliIO } from '../io.js';
+import { readCalibration } from './calibrate.js';
 
-/** `reelflow simulate GRAPH [--chunks N] [--workers K] [--cores C] [--duration S] [--json]` */
+/**
+ * `reelflow simulate GRAPH [--chunks N] [--workers K] [--cores C] [--duration S]
+ * [--calibration FILE] [--json]`
+ */
 export async function simulateCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(
     'simulate',
@@ -15,6 +19,7 @@ export async function simulateCommand(argv: string[], io: CliIO): Promise<number
       workers: { type: 'string' },
       cores: { type: 'string' },
       duration: { type: 'string' },
+      calibration: { type: 'string' },
       json: { type: 'boolean' },
     },
     ['graph'],
@@ -29,6 +34,9 @@ export async function simulateCommand(argv: string[], io: CliIO): Promise<number
       `--duration must be a positive number of seconds, got '${values.duration}'`,
     );
   }
+  // Without a file the cost model describes a reference machine, not this one.
+  const calibration =
+    values.calibration === undefined ? undefined : await readCalibration(values.calibration);
   const path = positionals[0]!;
   const doc = await readJson(path);
   const validation = validateDocument(doc, library, { mode: 'all' });
@@ -41,7 +49,13 @@ export async function simulateCommand(argv: string[], io: CliIO): Promise<number
     }
     return 1;
   }
-  const report = simulateGraph(doc as Graph, library, { chunks, workers, cores, durationSeconds });
+  const report = simulateGraph(doc as Graph, library, {
+    chunks,
+    workers,
+    cores,
+    durationSeconds,
+    calibration,
+  });
   if (values.json) {
     io.stdout(`${JSON.stringify(report)}\n`);
   } else {
@@ -56,7 +70,7 @@ export async function simulateCommand(argv: string[], io: CliIO): Promise<number
     io.stdout(
       report.deadlock
         ? '\ndeadlock: tokens are stuck and no node can fire\n'
-        : `\npredicted makespan: ${report.makespanSeconds.toFixed(1)} s on ${workers} worker(s) × ${cores} core(s)\n`,
+        : `\npredicted makespan: ${report.makespanSeconds.toFixed(1)} s on ${workers} worker(s) × ${cores} core(s)${calibration ? ` (calibration: ${values.calibration})` : ' (reference machine; `reelflow calibrate` measures this one)'}\n`,
     );
   }
   return report.deadlock ? 1 : 0;
