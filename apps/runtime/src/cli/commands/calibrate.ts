@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { calibrationSchema, type Calibration } from '@reelflow/fbp-model';
 import { measureCalibration } from '../../calibration/measure.js';
-import { LIGHT_TASKS } from '../../executors/detect.js';
 import { openExecutor } from '../../runs/cli-run.js';
-import { enumOption, intOption, parse } from '../args.js';
+import { intOption, parse } from '../args.js';
 import { readJson, UsageError, type CliIO } from '../io.js';
-import { EXECUTORS } from './run.js';
+import { executorOptions } from './run.js';
 
 /** Where `reelflow calibrate` writes when not told otherwise. */
 export const DEFAULT_CALIBRATION_FILE = join('.reelflow', 'calibration.json');
@@ -51,14 +50,7 @@ export async function calibrateCommand(argv: string[], io: CliIO): Promise<numbe
     },
     [],
   );
-  const name =
-    values.executor === undefined
-      ? undefined
-      : enumOption('executor', values.executor, EXECUTORS, 'swarm');
-  const lightTasks =
-    values['light-tasks'] === undefined
-      ? undefined
-      : enumOption('light-tasks', values['light-tasks'], LIGHT_TASKS, 'runtime');
+  const { executor: name, lightTasks } = executorOptions(values);
   const clipSeconds = intOption('seconds', values.seconds, 20, 2, 600);
   const out = resolve(values.out ?? DEFAULT_CALIBRATION_FILE);
   await checkOut(out);

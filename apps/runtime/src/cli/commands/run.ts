@@ -1,9 +1,26 @@
-import { LIGHT_TASKS } from '../../executors/detect.js';
+import { LIGHT_TASKS, type LightTasks } from '../../executors/detect.js';
 import { runCommand } from '../../runs/cli-run.js';
 import { enumOption, parse } from '../args.js';
 import { UsageError, type CliIO } from '../io.js';
 
 export const EXECUTORS = ['swarm', 'local'] as const;
+
+/** `--executor` and `--light-tasks` as `run`, `serve` and `calibrate` take them. */
+export function executorOptions(values: { executor?: string; 'light-tasks'?: string }): {
+  executor?: (typeof EXECUTORS)[number];
+  lightTasks?: LightTasks;
+} {
+  return {
+    executor:
+      values.executor === undefined
+        ? undefined
+        : enumOption('executor', values.executor, EXECUTORS, 'swarm'),
+    lightTasks:
+      values['light-tasks'] === undefined
+        ? undefined
+        : enumOption('light-tasks', values['light-tasks'], LIGHT_TASKS, 'runtime'),
+  };
+}
 
 /** `reelflow run GRAPH --input VIDEO [--executor swarm|local] [--light-tasks runtime|cluster] [--out DIR] [--data-dir DIR] [--json]` */
 export async function runGraphCommand(argv: string[], io: CliIO): Promise<number> {
@@ -21,14 +38,7 @@ export async function runGraphCommand(argv: string[], io: CliIO): Promise<number
     ['graph'],
   );
   if (values.input === undefined) throw new UsageError('--input VIDEO is required');
-  const executor =
-    values.executor === undefined
-      ? undefined
-      : enumOption('executor', values.executor, EXECUTORS, 'swarm');
-  const lightTasks =
-    values['light-tasks'] === undefined
-      ? undefined
-      : enumOption('light-tasks', values['light-tasks'], LIGHT_TASKS, 'runtime');
+  const { executor, lightTasks } = executorOptions(values);
   return runCommand(
     {
       graphPath: positionals[0]!,

@@ -1,8 +1,7 @@
-import { LIGHT_TASKS } from '../../executors/detect.js';
 import { serveCommand } from '../../server/cli-serve.js';
-import { enumOption, intOption, parse } from '../args.js';
+import { intOption, parse } from '../args.js';
 import type { CliIO } from '../io.js';
-import { EXECUTORS } from './run.js';
+import { executorOptions } from './run.js';
 
 /**
  * `reelflow serve [--port 8080] [--host 127.0.0.1] [--executor swarm|local] [--light-tasks runtime|cluster] [--data-dir DIR]
@@ -28,14 +27,7 @@ export async function serveGraphCommand(argv: string[], io: CliIO): Promise<numb
     [],
   );
   const port = intOption('port', values.port, 8080, 0, 65_535);
-  const executor =
-    values.executor === undefined
-      ? undefined
-      : enumOption('executor', values.executor, EXECUTORS, 'swarm');
-  const lightTasks =
-    values['light-tasks'] === undefined
-      ? undefined
-      : enumOption('light-tasks', values['light-tasks'], LIGHT_TASKS, 'runtime');
+  const { executor, lightTasks } = executorOptions(values);
   const maxConcurrentRuns =
     values['max-concurrent-runs'] === undefined
       ? undefined
