@@ -8,6 +8,7 @@
  *   tsx --tsconfig bench/e2e/tsconfig.json bench/run-all.ts [--quick|--full]
  *       [--only e2e,scheduling,latency,others] [--no-profile] [--keep] [--skip-others]
  *   tsx --tsconfig bench/e2e/tsconfig.json bench/run-all.ts --render   (RESULTS.md from the JSON)
+ *   tsx --tsconfig bench/e2e/tsconfig.json bench/run-all.ts --repredict   (predictions again, then --render)
  *
  * Environment: BENCH_MATRIX=quick|full, and BENCH_DURATIONS, BENCH_SIZES, BENCH_PRESETS,
  * BENCH_EXECUTORS, BENCH_REPS to narrow the matrix (see e2e/matrix.ts).
@@ -18,11 +19,19 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OTHER_BENCHMARKS, runOther, type OtherBenchmark } from './e2e/collect.js';
 import { REPO } from './e2e/encode.js';
+import type { Figure } from './e2e/figures.js';
 import { writeJson } from './e2e/json.js';
 import { describeMachine, monitorLoad } from './e2e/machine.js';
 import { describeMatrix, matrixFrom } from './e2e/matrix.js';
 import { renderReport, type Report } from './e2e/report.js';
-import { runSuite, SECTIONS, type Section, type SuiteResults } from './e2e/suite.js';
+import {
+  repredict,
+  runSuite,
+  SECTIONS,
+  withPredictions,
+  type Section,
+  type SuiteResults,
+} from './e2e/suite.js';
 
 const BENCH = join(REPO, 'bench');
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -37,6 +46,7 @@ function options() {
       keep: { type: 'boolean' },
       'skip-others': { type: 'boolean' },
       render: { type: 'boolean' },
+      repredict: { type: 'boolean' },
     },
   });
   const quick = values.quick ?? (values.full ? false : process.env.BENCH_MATRIX === 'quick');
@@ -55,6 +65,7 @@ function options() {
     profile: !values['no-profile'],
     keep: values.keep ?? false,
     render: values.render ?? false,
+    repredict: values.repredict ?? false,
   };
 }
 
@@ -83,10 +94,32 @@ async function render(): Promise<void> {
   log('wrote bench/RESULTS.md from bench/results.json and bench/e2e/results.json');
 }
 
+/**
+ * `--repredict`: the last session's predictions computed again with the current cost model
+ * from its recorded calibrations and run times (nothing is measured), then RESULTS.md.
+ */
+async function repredictLast(): Promise<void> {
+  const e2eFile = join(BENCH, 'e2e', 'results.json');
+  const recorded = JSON.parse(await readFile(e2eFile, 'utf8')) as SuiteResults & {
+    date: string;
+  };
+  const suite = await repredict(recorded, join(BENCH, '.work'));
+  await writeJson(e2eFile, suite);
+  const resultsFile = join(BENCH, 'results.json');
+  const results = JSON.parse(await readFile(resultsFile, 'utf8')) as { figures: Figure[] };
+  await writeJson(resultsFile, {
+    ...results,
+    figures: withPredictions(results.figures, suite.figures),
+  });
+  log('recomputed the predictions from the recorded calibrations and run times');
+  await render();
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const opts = options();
   if (opts.render) return render();
+  if (opts.repredict) return repredictLast();
   const matrix = matrixFrom(opts.quick);
   const machine = await describeMachine();
   const load = monitorLoad();

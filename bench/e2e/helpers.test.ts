@@ -5,7 +5,7 @@ import { caseLabel, matrixFrom } from './matrix.js';
 import { joinFrames, parsePsnrStats, parseSummaryLines } from './quality.js';
 import { parseSummary } from './reelflow.js';
 import { median, percentile } from './stats.js';
-import { ratioTarget, rotate } from './suite.js';
+import { ratioTarget, rotate, withPredictions } from './suite.js';
 import { runTimings, unionSeconds, type StoredEvent } from './timings.js';
 
 describe('statistics', () => {
@@ -187,5 +187,23 @@ describe('collecting the other benchmarks', () => {
     expect(rows).toEqual([
       expect.objectContaining({ group: 'designer', name: 'first render', met: true }),
     ]);
+  });
+});
+
+describe('re-predicted figures', () => {
+  it('replaces only the prediction figures, by name, in place', () => {
+    const fig = (group: string, name: string, v: number) =>
+      figureOf({ group, name, unit: '%', target: atMost(15) }, [v]);
+    const recorded = [
+      fig('end to end', 'ratio', 1),
+      fig('prediction', 'error, local', 16.5),
+      fig('prediction', 'error, swarm', 9.3),
+      fig('quality', 'psnr', 48),
+    ];
+    const fresh = [fig('prediction', 'error, local', 10.1), fig('end to end', 'ratio', 2)];
+    const out = withPredictions(recorded, fresh);
+    expect(out.map((f) => f.median)).toEqual([1, 10.1, 9.3, 48]);
+    expect(out[1]!.met).toBe(true);
+    expect(recorded[1]!.met).toBe(false);
   });
 });

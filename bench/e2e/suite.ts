@@ -2,7 +2,7 @@
  * The end-to-end, quality, prediction and scheduling benchmarks of issue 7, run in one
  * session so every ratio compares measurements taken side by side.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CLIP_FPS, ensureClip } from './clips.js';
 import {
@@ -101,6 +101,11 @@ export interface CaseResult {
 }
 
 export interface SuiteResults {
+  /**
+   * Set when the predictions were computed again from the recorded calibrations and run
+   * times (`--repredict`), after the cost model changed: when, and why it was allowed.
+   */
+  readonly repredicted?: string;
   readonly matrix: Matrix;
   readonly overhead?: OverheadResult[];
   readonly latency: LatencyResult[];
@@ -610,4 +615,48 @@ async function profileMisses(
     }
   }
   return out;
+}
+
+/**
+ * The predictions of a recorded session computed again with the current cost model: each
+ * case's recorded calibration is written to a file and `reelflow simulate --calibration` run
+ * on its graph; the measured run times stay as recorded. Prediction is a pure function of
+ * the graph, the calibration and the clip's length, so nothing is measured again.
+ */
+export async function repredict(suite: SuiteResults, workDir: string): Promise<SuiteResults> {
+  const dir = join(workDir, 'repredict');
+  await mkdir(dir, { recursive: true });
+  const cases: CaseResult[] = [];
+  for (const c of suite.cases) {
+    const doc = await caseGraph(c.case, suite.matrix.crf);
+    const graphPath = await writeGraph(join(dir, 'graphs'), doc);
+    const files: MachineCalibration['files'] = {};
+    for (const e of suite.matrix.executors) {
+      files[e] = join(dir, `${slug(c.label)}-${e}.json`);
+      await writeFile(files[e]!, JSON.stringify({ calibration: c.calibration[e] }));
+    }
+    const calibration = { ...c.calibration, files };
+    const prediction = await predict(
+      c.case,
+      doc,
+      graphPath,
+      c.reps,
+      suite.matrix.executors,
+      calibration,
+    );
+    cases.push({ ...c, prediction });
+  }
+  return {
+    ...suite,
+    cases,
+    figures: withPredictions(suite.figures, caseFigures(cases, suite.matrix)),
+    repredicted: new Date().toISOString(),
+  };
+}
+
+/** `figures` with each prediction figure replaced by its namesake in `fresh`. */
+export function withPredictions(figures: readonly Figure[], fresh: readonly Figure[]): Figure[] {
+  return figures.map((f) =>
+    f.group === 'prediction' ? (fresh.find((x) => x.name === f.name) ?? f) : f,
+  );
 }
