@@ -57,6 +57,29 @@ export async function connect(
 export async function loadExample(page: Page): Promise<void> {
   await page.getByTestId('load-example').click();
   await expect(node(page, 'enc')).toBeVisible();
+  await viewportSettled(page);
+}
+
+/**
+ * Wait until the canvas stops moving: a new graph is fitted into view once its nodes are
+ * measured, a few frames after they appear, and a click aimed before that lands where a node
+ * no longer is.
+ */
+export async function viewportSettled(page: Page): Promise<void> {
+  const box = async () => JSON.stringify(await node(page, 'enc').boundingBox());
+  let last = await box();
+  await expect
+    .poll(
+      async () => {
+        await page.waitForTimeout(250);
+        const now = await box();
+        const still = now === last;
+        last = now;
+        return still;
+      },
+      { timeout: 10_000 },
+    )
+    .toBe(true);
 }
 
 /** Edges of the current graph document, read from the app's store. */
