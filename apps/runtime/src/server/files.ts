@@ -138,7 +138,8 @@ export async function putRunFile(
     await pipeline(req, createWriteStream(tmp));
     await rename(tmp, abs);
   } catch (err) {
-    await rm(tmp, { force: true });
+    // `force` ignores only a missing file: under a parent that is a file, rm fails too.
+    await rm(tmp, { force: true }).catch(() => undefined);
     if (err instanceof HttpError) throw err;
     throw new HttpError(400, `the upload of ${rel} did not complete: ${(err as Error).message}`);
   } finally {
