@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUZZ } from '../../../../packages/semantics/test/fuzz/settings.js';
 import type { NodeTypeDef, TaskSpec, Token } from '@reelflow/fbp-model';
 import { library, PLACEMENT_PATTERN } from '@reelflow/library';
 import type { z } from 'zod';
@@ -254,7 +255,7 @@ describe('every parameter of every node type, given hostile values (compile path
         }
         expectSafeSpecs(def, compile(def, { [name]: value }), value, baseline);
       }),
-      { numRuns: 150 },
+      { numRuns: 150, seed: FUZZ.seed },
     );
     // Most hostile values must have been refused outright.
     expect(accepted).toBeLessThan(150);
@@ -321,7 +322,7 @@ describe('POST /api/runs with hostile parameters', () => {
           await call(rt.url, 'POST', `/api/runs/${String(res.json.runId)}/cancel`);
         },
       ),
-      { numRuns: 120 },
+      { numRuns: 120, seed: FUZZ.seed },
     );
     // Every hostile string is refused: no parameter takes free text.
     expect(statuses).toEqual({ 422: 120 });

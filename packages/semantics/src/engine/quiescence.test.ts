@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { FUZZ } from '../../test/fuzz/settings.js';
 import type { Graph } from '@reelflow/fbp-model';
 import { createSimulator } from './simulator.js';
 import { buildGraph, testLibrary } from './testing.js';
@@ -99,7 +100,7 @@ describe('quiescence', () => {
           expect(['succeeded', 'failed']).toContain(sim.engine.run.state);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 150, seed: FUZZ.seed },
     );
   });
 });

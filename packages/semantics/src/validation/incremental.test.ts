@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FUZZ } from '../../test/fuzz/settings.js';
 import fc from 'fast-check';
 import type { Edge, Graph, GraphNode } from '@reelflow/fbp-model';
 import { createIncrementalValidator, type GraphChange } from './incremental.js';
@@ -156,7 +157,7 @@ describe('createIncrementalValidator', () => {
           }
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 150, seed: FUZZ.seed },
     );
   });
 
