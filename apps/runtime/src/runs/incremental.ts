@@ -1,7 +1,7 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Graph, Token } from '@reelflow/fbp-model';
 import { hlsPlaylist, outputDir } from '@reelflow/library';
+import { writeFileAtomically } from './atomic-write.js';
 import type { RunDir } from './rundir.js';
 
 /** The name of the growing playlist, next to the stream node's final files. */
@@ -76,12 +76,8 @@ export class IncrementalStream {
   }
 
   private async write(outDir: string, text: string): Promise<void> {
-    const folder = join(this.dir.root, outDir);
-    await mkdir(folder, { recursive: true });
-    // Write then rename: a player never reads half a playlist.
-    const tmp = join(folder, `.${LIVE_PLAYLIST}.tmp`);
-    await writeFile(tmp, text);
-    await rename(tmp, join(folder, LIVE_PLAYLIST));
+    // A player never reads half a playlist.
+    await writeFileAtomically(join(this.dir.root, outDir, LIVE_PLAYLIST), text);
   }
 }
 

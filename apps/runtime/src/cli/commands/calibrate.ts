@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { calibrationSchema, type Calibration } from '@reelflow/fbp-model';
 import { measureCalibration } from '../../calibration/measure.js';
+import { writeFileAtomically } from '../../runs/atomic-write.js';
 import { openExecutor } from '../../runs/cli-run.js';
 import { intOption, parse } from '../args.js';
 import { readJson, UsageError, type CliIO } from '../io.js';
@@ -18,18 +19,6 @@ async function checkOut(out: string): Promise<void> {
   const parent = await stat(dirname(out)).catch(() => undefined);
   if (parent && !parent.isDirectory())
     throw new UsageError(`cannot write ${out}: ${dirname(out)} is not a directory`);
-}
-
-/** Write via a temporary file and a rename: an interrupted write leaves the old file whole. */
-async function writeAtomically(out: string, text: string): Promise<void> {
-  try {
-    await mkdir(dirname(out), { recursive: true });
-    const partial = `${out}.${process.pid}.partial`;
-    await writeFile(partial, text);
-    await rename(partial, out);
-  } catch (err) {
-    throw new UsageError(`cannot write ${out}: ${(err as Error).message}`);
-  }
 }
 
 /**
@@ -71,7 +60,11 @@ export async function calibrateCommand(argv: string[], io: CliIO): Promise<numbe
       clipSeconds,
       onStep: (what) => say(`calibrate: ${what}\n`),
     });
-    await writeAtomically(out, `${JSON.stringify(report, null, 2)}\n`);
+    try {
+      await writeFileAtomically(out, `${JSON.stringify(report, null, 2)}\n`);
+    } catch (err) {
+      throw new UsageError(`cannot write ${out}: ${(err as Error).message}`);
+    }
     const c = report.calibration;
     say(
       [
