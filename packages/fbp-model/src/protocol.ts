@@ -58,8 +58,30 @@ export const GraphSummarySchema = z.object({
   id: z.string(),
   name: z.string(),
   updatedAt: z.string(),
+  /**
+   * The stored graph's version, counting its saves from 1; also its `ETag` (`"3"`). A `PUT`
+   * with `If-Match: "3"` replaces it only while it is still version 3, and one with
+   * `If-None-Match: *` only creates; otherwise 412 with `GraphConflictSchema`.
+   */
+  version: z.number().int().positive(),
 });
 export type GraphSummary = z.infer<typeof GraphSummarySchema>;
+
+/** One entry of `GET /api/graphs/:id/versions`, newest first; `GET …/versions/:v` answers the document. */
+export const GraphVersionSchema = z.object({
+  version: z.number().int().positive(),
+  name: z.string(),
+  savedAt: z.string(),
+  nodes: z.number().int().nonnegative(),
+});
+export type GraphVersion = z.infer<typeof GraphVersionSchema>;
+
+/** 412 answer of a conditional `PUT /api/graphs/:id`: what is stored under that id now. */
+export const GraphConflictSchema = z.object({
+  error: z.string(),
+  current: GraphSummarySchema.nullable(),
+});
+export type GraphConflict = z.infer<typeof GraphConflictSchema>;
 
 /** `POST /api/uploads` answer (201). */
 export const UploadResponseSchema = z.object({

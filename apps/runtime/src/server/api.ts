@@ -4,6 +4,7 @@ import {
   loadGraph,
   type CreateRunResponse,
   type Graph,
+  type GraphConflict,
   type HealthResponse,
   type ValidateResponse,
 } from '@reelflow/fbp-model';
@@ -39,6 +40,37 @@ function graphFromBody(body: unknown): Graph {
 
 const param = (req: Request, name: string): string => String(req.params[name]);
 
+/** A graph version as an entity tag. */
+const etag = (version: number) => `"${version}"`;
+
+/** A version number from a URL segment or an entity tag; 400 when it is none. */
+function versionParam(text: string, what = 'version'): number {
+  const m = /^(?:W\/)?"?([1-9][0-9]{0,14})"?$/.exec(text.trim());
+  if (!m?.[1])
+    throw new HttpError(
+      400,
+      `${what} must be a positive whole number, not ${JSON.stringify(text.slice(0, 40))}`,
+    );
+  return Number(m[1]);
+}
+
+/**
+ * The precondition of a graph PUT (RFC 9110 13.1): `If-None-Match: *` saves only a new id,
+ * `If-Match: "N"` only over version N; without either the save is unconditional.
+ */
+function precondition(req: Request): number | 'absent' | undefined {
+  const ifNoneMatch = req.get('if-none-match');
+  const ifMatch = req.get('if-match');
+  if (ifNoneMatch !== undefined && ifMatch !== undefined)
+    throw new HttpError(400, 'send If-Match or If-None-Match, not both');
+  if (ifNoneMatch !== undefined) {
+    if (ifNoneMatch.trim() !== '*')
+      throw new HttpError(400, 'If-None-Match on a graph PUT must be *');
+    return 'absent';
+  }
+  return ifMatch === undefined ? undefined : versionParam(ifMatch, 'If-Match');
+}
+
 /** The HTTP API of CONTRACTS section 5 (everything but `/metrics` and the designer). */
 export function createApi(opts: ApiOptions): Router {
   const { store, manager } = opts;
@@ -63,22 +95,25 @@ export function createApi(opts: ApiOptions): Router {
   });
   api.post('/api/graphs', json, (req, res) => {
     const graph = graphFromBody(req.body);
-    if (store.getGraph(graph.id)) {
+    const put = store.putGraph(graph, 'absent');
+    if ('conflict' in put) {
       throw new HttpError(
         409,
         `a graph with id ${JSON.stringify(graph.id)} exists; PUT /api/graphs/${graph.id} to replace it`,
       );
     }
-    store.putGraph(graph);
     res
       .status(201)
       .location(`/api/graphs/${encodeURIComponent(graph.id)}`)
+      .set('etag', etag(put.saved.version))
       .json(graph);
   });
   api.get('/api/graphs/:id', (req, res) => {
-    const graph = store.getGraph(param(req, 'id'));
-    if (!graph) throw new HttpError(404, `no graph ${param(req, 'id')}`);
-    res.json(graph);
+    const id = param(req, 'id');
+    const graph = store.getGraph(id);
+    const summary = store.graphSummary(id);
+    if (!graph || !summary) throw new HttpError(404, `no graph ${id}`);
+    res.set('etag', etag(summary.version)).json(graph);
   });
   api.put('/api/graphs/:id', json, (req, res) => {
     const graph = graphFromBody(req.body);
@@ -88,8 +123,34 @@ export function createApi(opts: ApiOptions): Router {
         `the graph's id ${JSON.stringify(graph.id)} does not match the URL (${param(req, 'id')})`,
       );
     }
-    const existed = store.putGraph(graph);
-    res.status(existed ? 200 : 201).json(graph);
+    const put = store.putGraph(graph, precondition(req));
+    if ('conflict' in put) {
+      const current = put.conflict ?? null;
+      const body: GraphConflict = {
+        error: current
+          ? `graph ${JSON.stringify(graph.id)} is at version ${current.version} (saved ${current.updatedAt}), not the version this save expected`
+          : `graph ${JSON.stringify(graph.id)} does not exist; this save expected it to`,
+        current,
+      };
+      res.status(412).json(body);
+      return;
+    }
+    res
+      .status(put.created ? 201 : 200)
+      .set('etag', etag(put.saved.version))
+      .json(graph);
+  });
+  api.get('/api/graphs/:id/versions', (req, res) => {
+    const id = param(req, 'id');
+    if (!store.graphSummary(id)) throw new HttpError(404, `no graph ${id}`);
+    res.json(store.listGraphVersions(id));
+  });
+  api.get('/api/graphs/:id/versions/:version', (req, res) => {
+    const id = param(req, 'id');
+    const version = versionParam(param(req, 'version'));
+    const graph = store.getGraphVersion(id, version);
+    if (!graph) throw new HttpError(404, `graph ${id} has no version ${version}`);
+    res.set('etag', etag(version)).json(graph);
   });
   api.delete('/api/graphs/:id', (req, res) => {
     if (!store.deleteGraph(param(req, 'id')))

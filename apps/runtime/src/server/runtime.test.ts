@@ -133,6 +133,55 @@ describe('runtime HTTP API', () => {
     expect((await call('DELETE', '/api/graphs/new')).status).toBe(404);
   });
 
+  it('saves a graph conditionally and keeps its versions', async () => {
+    const g = (name: string) => emptyGraph('versioned', name);
+    const created = await call('PUT', '/api/graphs/versioned', g('V1'), { 'if-none-match': '*' });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('etag')).toBe('"1"');
+    const again = await call('PUT', '/api/graphs/versioned', g('Other'), { 'if-none-match': '*' });
+    expect(again.status).toBe(412);
+    expect(again.json).toMatchObject({ current: { id: 'versioned', name: 'V1', version: 1 } });
+    expect(again.json.error).toMatch(/version 1/);
+    expect(
+      (await call('PUT', '/api/graphs/versioned', g('V2'), { 'if-match': '"1"' })).status,
+    ).toBe(200);
+    const stale = await call('PUT', '/api/graphs/versioned', g('Stale'), { 'if-match': '"1"' });
+    expect(stale.status).toBe(412);
+    expect((await call('GET', '/api/graphs/versioned')).json.name).toBe('V2');
+    expect((await call('GET', '/api/graphs/versioned')).headers.get('etag')).toBe('"2"');
+    const versions = await call('GET', '/api/graphs/versioned/versions');
+    expect(versions.json).toEqual([
+      expect.objectContaining({ version: 2, name: 'V2', nodes: 0 }),
+      expect.objectContaining({ version: 1, name: 'V1' }),
+    ]);
+    expect((await call('GET', '/api/graphs/versioned/versions/1')).json.name).toBe('V1');
+    expect((await call('GET', '/api/graphs/versioned/versions/9')).status).toBe(404);
+    expect((await call('GET', '/api/graphs/nope/versions')).status).toBe(404);
+    expect(
+      (await call('PUT', '/api/graphs/absent', emptyGraph('absent', 'A'), { 'if-match': '"1"' }))
+        .status,
+    ).toBe(412);
+  });
+
+  it('refuses bad graph versions and preconditions with 400', async () => {
+    await call('PUT', '/api/graphs/pre', emptyGraph('pre', 'P'));
+    for (const v of ['0', '-1', 'abc', '1.5', '99999999999999999999'])
+      expect((await call('GET', `/api/graphs/pre/versions/${v}`)).json.error).toMatch(
+        /version must be a positive whole number/,
+      );
+    const bad = [
+      { 'if-match': 'xyz' },
+      { 'if-none-match': '"1"' },
+      { 'if-match': '"1"', 'if-none-match': '*' },
+    ];
+    for (const headers of bad) {
+      const res = await call('PUT', '/api/graphs/pre', emptyGraph('pre', 'Changed'), headers);
+      expect(res.status).toBe(400);
+      expect(res.json.error).toMatch(/If-(None-)?Match/);
+    }
+    expect((await call('GET', '/api/graphs/pre')).json.name).toBe('P');
+  });
+
   it('takes a video upload, probes its duration and stores it under uploads/', async () => {
     const res = await upload('clip.mp4', readFileSync(join(fixtures, 'clip.mp4')));
     expect(res.status).toBe(201);

@@ -78,4 +78,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_run ON events(run_id, id);
     `,
   },
+  {
+    version: 2,
+    name: 'graph versions',
+    // Every save of a graph is kept as a numbered version (the newest few), so an overwrite can
+    // be undone; `graphs.version` is the current one, the precondition of a conditional PUT.
+    sql: `
+      ALTER TABLE graphs ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+      CREATE TABLE graph_versions (
+        graph_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        PRIMARY KEY (graph_id, version)
+      );
+      INSERT INTO graph_versions (graph_id, version, name, doc, saved_at)
+        SELECT id, 1, name, doc, updated_at FROM graphs;
+    `,
+  },
 ];

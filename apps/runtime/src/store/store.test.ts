@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyGraph } from '@reelflow/fbp-model';
-import { Store } from './store.js';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from './migrations.js';
+import { GRAPH_VERSIONS_KEPT, Store } from './store.js';
 
 let dir: string;
 let file: string;
@@ -28,11 +30,11 @@ function seedRun(store: Store, id = 'r1') {
 describe('Store', () => {
   it('applies its migrations once and uses WAL mode', () => {
     const store = new Store(file);
-    expect(store.appliedMigrations()).toEqual([1]);
+    expect(store.appliedMigrations()).toEqual([1, 2]);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     store.close();
     const again = new Store(file);
-    expect(again.appliedMigrations()).toEqual([1]);
+    expect(again.appliedMigrations()).toEqual([1, 2]);
     again.close();
   });
 
@@ -78,12 +80,70 @@ describe('Store', () => {
 
   it('stores, lists and deletes graphs', () => {
     const store = new Store(file);
-    expect(store.putGraph(emptyGraph('a', 'A'))).toBe(false);
-    expect(store.putGraph({ ...emptyGraph('a', 'A2') })).toBe(true);
-    expect(store.listGraphs().map((g) => [g.id, g.name])).toEqual([['a', 'A2']]);
+    expect(store.putGraph(emptyGraph('a', 'A'))).toMatchObject({ created: true });
+    expect(store.putGraph({ ...emptyGraph('a', 'A2') })).toMatchObject({ created: false });
+    expect(store.listGraphs().map((g) => [g.id, g.name, g.version])).toEqual([['a', 'A2', 2]]);
     expect(store.deleteGraph('a')).toBe(true);
     expect(store.deleteGraph('a')).toBe(false);
     expect(store.getGraph('a')).toBeUndefined();
+    store.close();
+  });
+
+  it('saves only when the precondition holds, and writes nothing when it does not', () => {
+    const store = new Store(file);
+    expect(store.putGraph(emptyGraph('a', 'A'), 'absent')).toMatchObject({
+      saved: { id: 'a', version: 1 },
+    });
+    const refused = store.putGraph(emptyGraph('a', 'Other'), 'absent');
+    expect(refused).toEqual({
+      conflict: expect.objectContaining({ id: 'a', name: 'A', version: 1 }),
+    });
+    expect(store.putGraph(emptyGraph('a', 'Stale'), 2)).toEqual({
+      conflict: expect.objectContaining({ version: 1 }),
+    });
+    expect(store.putGraph(emptyGraph('b', 'B'), 1)).toEqual({ conflict: undefined });
+    expect(store.getGraph('a')?.name).toBe('A');
+    expect(store.putGraph(emptyGraph('a', 'A v2'), 1)).toMatchObject({ saved: { version: 2 } });
+    expect(store.listGraphVersions('a').map((v) => [v.version, v.name])).toEqual([
+      [2, 'A v2'],
+      [1, 'A'],
+    ]);
+    expect(store.getGraphVersion('a', 1)?.name).toBe('A');
+    store.close();
+  });
+
+  it(`keeps the newest ${GRAPH_VERSIONS_KEPT} versions, and numbers on after a delete`, () => {
+    const store = new Store(file);
+    for (let i = 1; i <= GRAPH_VERSIONS_KEPT + 5; i++) store.putGraph(emptyGraph('a', `A${i}`));
+    const versions = store.listGraphVersions('a');
+    expect(versions).toHaveLength(GRAPH_VERSIONS_KEPT);
+    expect(versions[0]).toMatchObject({ version: GRAPH_VERSIONS_KEPT + 5, nodes: 0 });
+    expect(store.getGraphVersion('a', 5)).toBeUndefined();
+    store.deleteGraph('a');
+    expect(store.listGraphVersions('a')).toEqual([]);
+    expect(store.putGraph(emptyGraph('a', 'again'), 'absent')).toMatchObject({
+      saved: { version: GRAPH_VERSIONS_KEPT + 6 },
+    });
+    store.close();
+  });
+
+  it('gives the graphs of a database made before versions their first version', () => {
+    const old = new Database(file);
+    old.exec(
+      'CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    old.exec(MIGRATIONS[0]!.sql);
+    old.prepare("INSERT INTO migrations VALUES (1, 'initial', 'then')").run();
+    old
+      .prepare('INSERT INTO graphs VALUES (?, ?, ?, ?, ?)')
+      .run('g', 'Old', JSON.stringify(emptyGraph('g', 'Old')), 't0', 't0');
+    old.close();
+    const store = new Store(file);
+    expect(store.appliedMigrations()).toEqual([1, 2]);
+    expect(store.graphSummary('g')).toMatchObject({ name: 'Old', version: 1 });
+    expect(store.listGraphVersions('g')).toEqual([
+      { version: 1, name: 'Old', savedAt: 't0', nodes: 0 },
+    ]);
     store.close();
   });
 

@@ -4,9 +4,13 @@ import type {
   ExecutorName,
   Graph,
   GraphSummary,
+  GraphVersion,
   RunState,
 } from '@reelflow/fbp-model';
 import { MIGRATIONS, type Migration } from './migrations.js';
+
+/** How many saves of each graph are kept for restoring. */
+export const GRAPH_VERSIONS_KEPT = 20;
 
 /** A stored upload: the file lives under the uploads directory at `path`. */
 export interface UploadRecord {
@@ -197,17 +201,53 @@ export class Store {
 
   // ------------------------------------------------------------------------ graphs
 
-  /** Insert or replace a graph. Returns whether it existed before. */
-  putGraph(graph: Graph): boolean {
-    const at = now();
-    const existed = this.getGraph(graph.id) !== undefined;
-    this.db
-      .prepare(
-        `INSERT INTO graphs (id, name, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET name = excluded.name, doc = excluded.doc, updated_at = excluded.updated_at`,
-      )
-      .run(graph.id, graph.name, json(graph), at, at);
-    return existed;
+  /**
+   * Save a graph as its next version, keeping the newest `GRAPH_VERSIONS_KEPT` versions.
+   * `expect` is a precondition checked in the same transaction: `'absent'` saves only a new id,
+   * a number only while that is the stored version. When it fails nothing is written and the
+   * answer names what is stored now (`conflict`, undefined when nothing is).
+   */
+  putGraph(
+    graph: Graph,
+    expect?: number | 'absent',
+  ): { saved: GraphSummary; created: boolean } | { conflict: GraphSummary | undefined } {
+    return this.transaction(() => {
+      const current = this.graphSummary(graph.id);
+      const met =
+        expect === undefined ||
+        (expect === 'absent' ? current === undefined : current?.version === expect);
+      if (!met) return { conflict: current };
+      const at = now();
+      const version = (current?.version ?? this.lastGraphVersion(graph.id)) + 1;
+      const doc = json(graph);
+      this.db
+        .prepare(
+          `INSERT INTO graphs (id, name, doc, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT(id) DO UPDATE SET name = excluded.name, doc = excluded.doc,
+             updated_at = excluded.updated_at, version = excluded.version`,
+        )
+        .run(graph.id, graph.name, doc, at, at, version);
+      this.db
+        .prepare(
+          'INSERT INTO graph_versions (graph_id, version, name, doc, saved_at) VALUES (?, ?, ?, ?, ?)',
+        )
+        .run(graph.id, version, graph.name, doc, at);
+      this.db
+        .prepare('DELETE FROM graph_versions WHERE graph_id = ? AND version <= ?')
+        .run(graph.id, version - GRAPH_VERSIONS_KEPT);
+      return {
+        saved: { id: graph.id, name: graph.name, updatedAt: at, version },
+        created: current === undefined,
+      };
+    });
+  }
+
+  /** Highest version ever saved under an id (versions outlive a delete, so numbers never repeat). */
+  private lastGraphVersion(id: string): number {
+    const row = this.db
+      .prepare('SELECT MAX(version) AS v FROM graph_versions WHERE graph_id = ?')
+      .get(id) as { v: number | null };
+    return row.v ?? 0;
   }
 
   getGraph(id: string): Graph | undefined {
@@ -216,12 +256,46 @@ export class Store {
     return row && (JSON.parse(row.doc) as Graph);
   }
 
+  graphSummary(id: string): GraphSummary | undefined {
+    return this.db
+      .prepare('SELECT id, name, updated_at AS updatedAt, version FROM graphs WHERE id = ?')
+      .get(id) as GraphSummary | undefined;
+  }
+
   listGraphs(): GraphSummary[] {
     return this.db
-      .prepare('SELECT id, name, updated_at AS updatedAt FROM graphs ORDER BY updated_at DESC, id')
+      .prepare(
+        'SELECT id, name, updated_at AS updatedAt, version FROM graphs ORDER BY updated_at DESC, id',
+      )
       .all() as GraphSummary[];
   }
 
+  /** The kept versions of a graph, newest first (empty when there is no such graph). */
+  listGraphVersions(id: string): GraphVersion[] {
+    const rows = this.db
+      .prepare(
+        `SELECT version, name, saved_at AS savedAt, json_array_length(doc, '$.nodes') AS nodes
+         FROM graph_versions WHERE graph_id = ? AND EXISTS (SELECT 1 FROM graphs WHERE id = ?)
+         ORDER BY version DESC`,
+      )
+      .all(id, id) as (Omit<GraphVersion, 'nodes'> & { nodes: number | null })[];
+    return rows.map((r) => ({ ...r, nodes: r.nodes ?? 0 }));
+  }
+
+  getGraphVersion(id: string, version: number): Graph | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT doc FROM graph_versions WHERE graph_id = ? AND version = ?
+         AND EXISTS (SELECT 1 FROM graphs WHERE id = ?)`,
+      )
+      .get(id, version, id) as { doc: string } | undefined;
+    return row && (JSON.parse(row.doc) as Graph);
+  }
+
+  /**
+   * Delete a graph. Its versions stay, so version numbers (ETags) never repeat under an id and a
+   * graph saved again under it can still restore them.
+   */
   deleteGraph(id: string): boolean {
     return this.db.prepare('DELETE FROM graphs WHERE id = ?').run(id).changes > 0;
   }

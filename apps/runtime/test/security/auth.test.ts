@@ -51,7 +51,11 @@ function routesOf(rt: TestRuntime): Array<[string, string]> {
   const app = rt.runtime.app as unknown as { router: { stack: Layer[] } };
   return walk(app.router.stack).map(([m, p]) => [
     m,
-    p.replace(/:id/g, 'run-1').replace(/:node/g, 'enc').replace(/\*\w+/g, 'work/x.ts'),
+    p
+      .replace(/:id/g, 'run-1')
+      .replace(/:node/g, 'enc')
+      .replace(/:version/g, '1')
+      .replace(/\*\w+/g, 'work/x.ts'),
   ]);
 }
 
