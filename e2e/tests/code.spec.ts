@@ -109,6 +109,9 @@ test('export and import JSON, including NoFlo FBP JSON', async ({ page }) => {
     mimeType: 'application/json',
     buffer: readFileSync(fbpPath),
   });
+  // Deleting every node was an unsaved change: importing over it asks first.
+  await expect(page.getByTestId('confirm')).toContainText('not saved');
+  await page.getByTestId('confirm-ok').click();
   await expect(node(page, 'enc')).toBeVisible();
   expect(await graphEdges(page)).toEqual(before);
 });

@@ -5,6 +5,8 @@ import { CommandsContext, createCommands, type Commands } from './commands.js';
 import { FilesPanel } from './files/FilesPanel.js';
 import { createFileCommands } from './files/files.js';
 import type { DesignerServices } from './model/services.js';
+import { isDirty } from './files/document.js';
+import { ConfirmDialog } from './panels/ConfirmDialog.js';
 import { DiagnosticsPanel } from './panels/DiagnosticsPanel.js';
 import { HelpOverlay } from './panels/HelpOverlay.js';
 import { NoticeToast } from './panels/NoticeToast.js';
@@ -99,7 +101,7 @@ function EmptyHint({ commands }: { commands: Commands }) {
         type="button"
         className="btn primary"
         data-testid="load-example"
-        onClick={() => commands.loadDocument(example, 'The example')}
+        onClick={() => void commands.loadDocument(example, 'the example')}
       >
         Start from the 720p example
       </button>
@@ -123,6 +125,15 @@ function Shell({ services }: { services: DesignerServices }) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [commands]);
+  // Closing or reloading the tab with unsaved changes asks first (the browser's own prompt).
+  useEffect(() => {
+    const onLeave = (e: BeforeUnloadEvent) => {
+      const { graph, doc } = store.getState();
+      if (isDirty(graph, doc)) e.preventDefault();
+    };
+    window.addEventListener('beforeunload', onLeave);
+    return () => window.removeEventListener('beforeunload', onLeave);
+  }, [store]);
   return (
     <CommandsContext.Provider value={commands}>
       <div className="app">
@@ -141,6 +152,7 @@ function Shell({ services }: { services: DesignerServices }) {
           <SidePanel />
         </div>
         <HelpOverlay />
+        <ConfirmDialog />
       </div>
     </CommandsContext.Provider>
   );

@@ -68,6 +68,15 @@ export async function api<T>(
   schema: z.ZodType<T> | undefined,
   init?: RequestInit,
 ): Promise<T> {
+  return (await apiCall(path, schema, init)).body;
+}
+
+/** `api`, also answering the response headers (an `ETag`, a `Location`). */
+export async function apiCall<T>(
+  path: string,
+  schema: z.ZodType<T> | undefined,
+  init?: RequestInit,
+): Promise<{ body: T; headers: Headers }> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -85,7 +94,7 @@ export async function api<T>(
   }
   const body = await readBody(res);
   if (!res.ok) throw new ApiError(errorText(res.status, body), res.status, body);
-  if (!schema) return body as T;
+  if (!schema) return { body: body as T, headers: res.headers };
   const parsed = schema.safeParse(body);
   if (!parsed.success)
     throw new ApiError(
@@ -93,7 +102,7 @@ export async function api<T>(
       res.status,
       body,
     );
-  return parsed.data;
+  return { body: parsed.data, headers: res.headers };
 }
 
 export const errorMessage = (err: unknown): string =>

@@ -56,9 +56,15 @@ export const SHORTCUTS: readonly Shortcut[] = [
     run: (c) => c.selectAll(),
   },
   {
+    keys: ['Ctrl', 'Shift', 'S'],
+    label: 'Save as a new graph',
+    matches: (e) => mod(e) && e.shiftKey && key('s')(e),
+    run: (c) => void c.saveAs(),
+  },
+  {
     keys: ['Ctrl', 'S'],
     label: 'Save to the runtime',
-    matches: (e) => mod(e) && key('s')(e),
+    matches: (e) => mod(e) && !e.shiftKey && key('s')(e),
     run: (c) => void c.save(),
   },
   {
@@ -113,7 +119,8 @@ function isTyping(target: EventTarget | null): boolean {
   return (
     target.isContentEditable ||
     ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) ||
-    target.closest('.monaco-editor') !== null
+    target.closest('.monaco-editor') !== null ||
+    target.closest('[role="dialog"]') !== null
   );
 }
 

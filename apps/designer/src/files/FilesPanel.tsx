@@ -1,9 +1,14 @@
-import { RunViewSchema, type GraphSummary, type RunView } from '@reelflow/fbp-model';
+import {
+  RunViewSchema,
+  type GraphSummary,
+  type GraphVersion,
+  type RunView,
+} from '@reelflow/fbp-model';
 import { useCallback, useEffect, useState } from 'react';
 import { z } from 'zod';
 import { api, errorMessage } from '../api.js';
 import { useCommands } from '../commands.js';
-import { selectGraph, selectRunId, selectRunState } from '../store/selectors.js';
+import { selectDoc, selectGraph, selectRunId, selectRunState } from '../store/selectors.js';
 import { useDesigner } from '../store/store.js';
 
 const when = (iso: string) => {
@@ -11,12 +16,62 @@ const when = (iso: string) => {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 };
 
+/** The kept saves of one stored graph, each restorable. */
+function Versions({
+  id,
+  current,
+  onRestored,
+}: {
+  id: string;
+  current: number;
+  onRestored(): void;
+}) {
+  const c = useCommands();
+  const [versions, setVersions] = useState<GraphVersion[] | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  useEffect(() => {
+    c.listVersions(id).then(setVersions, (err: unknown) => setError(errorMessage(err)));
+  }, [c, id, current]);
+  if (error) return <p className="form-error">History: {error}</p>;
+  if (!versions) return <p className="muted small">Loading history…</p>;
+  return (
+    <ol className="versions" data-testid="versions">
+      {versions.map((v) => (
+        <li key={v.version} data-testid="version" data-version={v.version}>
+          <span className="version-no">v{v.version}</span>
+          <span className="version-what">
+            {v.name}
+            <span className="muted small">
+              {' '}
+              · {v.nodes} node{v.nodes === 1 ? '' : 's'} · {when(v.savedAt)}
+            </span>
+          </span>
+          {v.version === current ? (
+            <span className="muted small">current</span>
+          ) : (
+            <button
+              type="button"
+              className="btn btn-small"
+              data-testid={`restore-${v.version}`}
+              onClick={() => void c.restoreVersion(id, v.version).then(onRestored)}
+            >
+              Restore
+            </button>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 /** Graphs stored on the runtime, exports, and the run history of the current graph. */
 export function FilesPanel() {
   const c = useCommands();
   const graph = useDesigner(selectGraph);
   const shownState = useDesigner(selectRunState);
   const shownId = useDesigner(selectRunId);
+  const doc = useDesigner(selectDoc);
+  const [historyOf, setHistoryOf] = useState<string | undefined>();
   const [graphs, setGraphs] = useState<GraphSummary[] | undefined>();
   const [runs, setRuns] = useState<RunView[] | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -32,7 +87,7 @@ export function FilesPanel() {
   }, [c]);
   useEffect(() => {
     void refresh();
-  }, [refresh, shownState]);
+  }, [refresh, shownState, doc.stored?.version]);
   const history = runs?.filter((r) => r.graphId === graph.id) ?? [];
   return (
     <section className="files-panel">
@@ -46,18 +101,33 @@ export function FilesPanel() {
       <ul className="list" data-testid="graph-list">
         {graphs?.length === 0 && <li className="muted small">Nothing saved yet.</li>}
         {graphs?.map((g) => (
-          <li key={g.id}>
-            <button
-              type="button"
-              className="list-item"
-              data-testid={`open-${g.id}`}
-              onClick={() => void c.openGraph(g.id)}
-            >
-              <span className="list-title">{g.name}</span>
-              <span className="muted small">
-                {g.id} · {when(g.updatedAt)}
-              </span>
-            </button>
+          <li key={g.id} className={doc.stored?.id === g.id ? 'current-graph' : undefined}>
+            <div className="list-row">
+              <button
+                type="button"
+                className="list-item"
+                data-testid={`open-${g.id}`}
+                onClick={() => void c.openGraph(g.id)}
+              >
+                <span className="list-title">{g.name}</span>
+                <span className="muted small">
+                  {g.id} · v{g.version} · {when(g.updatedAt)}
+                </span>
+              </button>
+              <button
+                type="button"
+                className="btn btn-small"
+                data-testid={`history-of-${g.id}`}
+                aria-expanded={historyOf === g.id}
+                title="Earlier saves of this graph"
+                onClick={() => setHistoryOf(historyOf === g.id ? undefined : g.id)}
+              >
+                History
+              </button>
+            </div>
+            {historyOf === g.id && (
+              <Versions id={g.id} current={g.version} onRestored={() => void refresh()} />
+            )}
           </li>
         ))}
       </ul>

@@ -4,6 +4,7 @@ import {
   selectCanRedo,
   selectCanUndo,
   selectDiagnostics,
+  selectDirty,
   selectGraph,
   selectMode,
   selectRunState,
@@ -63,6 +64,7 @@ export function Toolbar() {
   const mode = useDesigner(selectMode);
   const runState = useDesigner(selectRunState);
   const diagnostics = useDesigner(selectDiagnostics);
+  const dirty = useDesigner(selectDirty);
   const importRef = useRef<HTMLInputElement>(null);
   const historyFor = useBurstHistory();
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
@@ -85,7 +87,19 @@ export function Toolbar() {
             .dispatch([{ kind: 'set-name', name: e.target.value }], historyFor('name'))
         }
       />
+      {dirty && (
+        <span className="dirty-mark" data-testid="dirty" title="Changes not saved on the runtime">
+          ● unsaved
+        </span>
+      )}
       <div className="tb-group tb-compact">
+        <Button
+          id="new"
+          label="New"
+          icon={<Icon name="new" />}
+          title="Start a new, empty flow"
+          onClick={() => void c.newFlow()}
+        />
         <Button
           id="open"
           label="Open"
@@ -99,6 +113,13 @@ export function Toolbar() {
           icon={<Icon name="save" />}
           title="Save on the runtime (Ctrl+S)"
           onClick={() => void c.save()}
+        />
+        <Button
+          id="save-as"
+          label="Save as"
+          icon={<Icon name="saveAs" />}
+          title="Save as a new graph (Ctrl+Shift+S)"
+          onClick={() => void c.saveAs()}
         />
         <Button
           id="import"

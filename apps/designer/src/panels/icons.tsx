@@ -2,6 +2,8 @@ import type { ReactNode } from 'react';
 
 /** Stroke icons (24-unit grid, Lucide-like) drawn inline, so no icon font or CDN is needed. */
 const PATHS = {
+  new: 'M6 3h8l5 5v13H6zM14 3v5h5M12 11v6M9 14h6',
+  saveAs: 'M5 3h11l5 5v5M5 3a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h7M7 3v6h8M17 15v6M14 18h6',
   open: 'M3 7a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z',
   save: 'M5 3h11l5 5v11a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zM7 3v6h8M7 21v-7h10v7',
   import: 'M12 15V3M7 8l5-5 5 5M4 15v4a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-4',

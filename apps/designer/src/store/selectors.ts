@@ -1,3 +1,4 @@
+import { isDirty } from '../files/document.js';
 import type { DesignerState } from './store.js';
 
 // Selectors live at module level so components subscribe with stable functions.
@@ -28,3 +29,7 @@ export const selectFullyValidated = (s: DesignerState) => s.fullyValidated;
 export const selectFocusNode = (s: DesignerState): string | undefined =>
   s.selectedNodes.size === 1 ? s.selectedNodes.values().next().value : undefined;
 export const selectFitRequest = (s: DesignerState) => s.fitRequest;
+export const selectDialog = (s: DesignerState) => s.dialog;
+export const selectDoc = (s: DesignerState) => s.doc;
+/** Unsaved changes in the document. */
+export const selectDirty = (s: DesignerState) => isDirty(s.graph, s.doc);

@@ -2,6 +2,7 @@ import { emptyGraph, type Diagnostic, type Graph, type NodeLibrary } from '@reel
 import { createContext, useCallback, useContext, useRef } from 'react';
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { newFlowId, unstoredDoc, type DocState } from '../files/document.js';
 import { applyGraphChanges, type GraphChange } from '../model/changes.js';
 import { copySelection, pasteClip, type Clip } from '../model/clipboard.js';
 import { emptyHistory, record, redo, undo, type History } from '../model/history.js';
@@ -24,6 +25,24 @@ export interface Size {
   readonly width: number;
   readonly height: number;
 }
+
+/** A question that waits for the person's answer (a confirmation, a name to save as). */
+export interface Dialog {
+  readonly title: string;
+  readonly text: string;
+  /** The confirming button's label, e.g. "Replace". */
+  readonly ok: string;
+  readonly cancel?: string;
+  /** A third choice beside ok and cancel, e.g. "Save as a copy". */
+  readonly alt?: string;
+  /** A text field, e.g. the name to save as; the answer carries its value. */
+  readonly input?: { readonly label: string; readonly value: string };
+  /** The ok button's tone: `danger` for what discards work. */
+  readonly tone?: 'danger';
+}
+
+export type DialogAnswer =
+  { readonly choice: 'ok'; readonly value?: string } | { readonly choice: 'alt' | 'cancel' };
 
 /** How an edit meets the undo history. */
 export type HistoryMode = 'record' | 'skip';
@@ -52,6 +71,10 @@ export interface DesignerState {
   readonly run?: RunView;
   /** Bumped to ask the canvas to fit the view (after a document was loaded). */
   readonly fitRequest: number;
+  /** Which document the graph is: what it was opened or saved as. */
+  readonly doc: DocState;
+  /** The question on screen, if any. */
+  readonly dialog?: Dialog;
 
   dispatch(changes: readonly GraphChange[], history?: HistoryMode): void;
   /** Remember the current graph as an undo point without changing it (start of a drag). */
@@ -71,6 +94,16 @@ export interface DesignerState {
   setPanel(panel: PanelTab): void;
   setHelp(open: boolean): void;
   requestFit(): void;
+  /**
+   * Make `graph` the document being edited: a fresh undo history and selection, `doc` saying
+   * where it comes from, the view fitted to it.
+   */
+  openDocument(graph: Graph, doc: DocState): void;
+  /** The graph `graph` was saved as `stored`: it is the new baseline for unsaved changes. */
+  markSaved(graph: Graph, stored: { id: string; version: number }): void;
+  /** Put a question on screen; resolves with the answer (cancel when another replaces it). */
+  ask(dialog: Dialog): Promise<DialogAnswer>;
+  answer(answer: DialogAnswer): void;
 }
 
 export type DesignerStore = StoreApi<DesignerState>;
@@ -93,9 +126,10 @@ function pruneSelection(graph: Graph, nodes: ReadonlySet<string>, edges: Readonl
  */
 export function createDesignerStore(
   services: DesignerServices,
-  initial: Graph = emptyGraph(),
+  initial: Graph = emptyGraph(newFlowId()),
 ): DesignerStore {
   let noticeId = 0;
+  let pendingAnswer: ((answer: DialogAnswer) => void) | undefined;
   const diagnose = (graph: Graph) => {
     // A blank canvas is a start, not an error: "no source" and "no sink" wait for the first node.
     const diagnostics = graph.nodes.length === 0 ? [] : services.validateFast(graph);
@@ -127,6 +161,7 @@ export function createDesignerStore(
       panel: 'properties',
       helpOpen: false,
       fitRequest: 0,
+      doc: unstoredDoc(initial, initial.nodes.length === 0),
 
       dispatch(changes, history = 'record') {
         if (changes.length === 0) return;
@@ -216,6 +251,33 @@ export function createDesignerStore(
       },
       requestFit() {
         set({ fitRequest: get().fitRequest + 1 });
+      },
+      openDocument(graph, doc) {
+        set({
+          graph,
+          doc,
+          history: emptyHistory,
+          selectedNodes: new Set(),
+          selectedEdges: new Set(),
+          ...diagnose(graph),
+          fitRequest: get().fitRequest + 1,
+        });
+      },
+      markSaved(graph, stored) {
+        set({ doc: { baseline: graph, stored, provisionalId: false } });
+      },
+      ask(dialog) {
+        pendingAnswer?.({ choice: 'cancel' });
+        set({ dialog });
+        return new Promise<DialogAnswer>((resolve) => {
+          pendingAnswer = resolve;
+        });
+      },
+      answer(answer) {
+        const resolve = pendingAnswer;
+        pendingAnswer = undefined;
+        set({ dialog: undefined });
+        resolve?.(answer);
       },
     };
   });
