@@ -157,6 +157,63 @@ export const RunViewSchema = z.object({
 });
 export type RunView = z.infer<typeof RunViewSchema>;
 
+/** What a run's output file is, from its name: how the designer lists and plays it. */
+export const OutputKindSchema = z.enum([
+  'video',
+  'playlist',
+  'manifest',
+  'segment',
+  'image',
+  'subtitles',
+  'text',
+  'other',
+]);
+export type OutputKind = z.infer<typeof OutputKindSchema>;
+
+const OUTPUT_KINDS: Readonly<Record<string, OutputKind>> = {
+  mp4: 'video',
+  mkv: 'video',
+  webm: 'video',
+  mov: 'video',
+  m4a: 'video',
+  m3u8: 'playlist',
+  mpd: 'manifest',
+  ts: 'segment',
+  m4s: 'segment',
+  jpg: 'image',
+  jpeg: 'image',
+  png: 'image',
+  webp: 'image',
+  vtt: 'subtitles',
+  json: 'text',
+  txt: 'text',
+  log: 'text',
+  csv: 'text',
+};
+
+/** The kind of an output file, by its extension. Segments inside a playlist's folder are `segment`. */
+export function outputKind(path: string): OutputKind {
+  const ext = /\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase() ?? '';
+  // fMP4 HLS/DASH init segments are MP4 files that do not play alone.
+  if (/(^|\/)init[^/]*\.mp4$/i.test(path)) return 'segment';
+  return OUTPUT_KINDS[ext] ?? 'other';
+}
+
+/** Can the designer's player play it (a whole video file, an HLS playlist)? */
+export const isPlayableOutput = (kind: OutputKind): boolean =>
+  kind === 'video' || kind === 'playlist';
+
+/** One entry of `GET /api/runs/:id/outputs`: a file under the run's outputs folder. */
+export const OutputFileSchema = z.object({
+  /** Relative to `/api/runs/:id/outputs/`. */
+  path: z.string(),
+  bytes: z.number().int().nonnegative(),
+  kind: OutputKindSchema,
+  /** Seconds of media: probed for a video, summed from a media playlist's segments. */
+  durationSeconds: z.number().nonnegative().optional(),
+});
+export type OutputFile = z.infer<typeof OutputFileSchema>;
+
 // ---------------------------------------------------------------------------- socket.io
 
 /** Client → server: join (or leave) the room of one run to receive its events. */

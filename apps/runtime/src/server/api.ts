@@ -11,7 +11,7 @@ import {
 import type { RunManager } from '../runs/manager.js';
 import type { Store } from '../store/store.js';
 import { HttpError, route } from './errors.js';
-import { getLogs, getOutput, getRunFile, putRunFile } from './files.js';
+import { getLogs, getOutput, getRunFile, listOutputs, putRunFile } from './files.js';
 import type { UploadTracker } from '../runs/upload-tracker.js';
 import { handleUpload } from './uploads.js';
 
@@ -219,6 +219,18 @@ export function createApi(opts: ApiOptions): Router {
   api.get(
     '/api/runs/:id/logs',
     route((req, res) => getLogs(req, res, files)),
+  );
+  api.get(
+    '/api/runs/:id/graph',
+    route((req, res) => {
+      const run = store.getRun(param(req, 'id'));
+      if (!run) throw new HttpError(404, `no run ${param(req, 'id')}`);
+      res.json(run.graph);
+    }),
+  );
+  api.get(
+    '/api/runs/:id/outputs',
+    route((req, res) => listOutputs(req, res, files)),
   );
   api.get(
     '/api/runs/:id/outputs/*path',

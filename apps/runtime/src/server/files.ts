@@ -4,6 +4,7 @@ import { dirname, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { listOutputFiles } from '../runs/output-list.js';
 import { nodeLogPath, resolveInside, runDirOf } from '../runs/rundir.js';
 import type { Store } from '../store/store.js';
 import { HttpError } from './errors.js';
@@ -100,6 +101,16 @@ export async function getOutput(
 ): Promise<void> {
   const { dir } = runOf(req, opts);
   await sendConfined(res, dir.outputs, wildcard(req));
+}
+
+/** `GET /api/runs/:id/outputs`: the run's output files with kind, size and duration. */
+export async function listOutputs(
+  req: Request,
+  res: Response,
+  opts: FileRouteOptions,
+): Promise<void> {
+  const { dir } = runOf(req, opts);
+  res.json(await listOutputFiles(dir.outputs));
 }
 
 /** `GET /api/runs/:id/files/*path`: any file of the run directory (the `http` transfer pulls these). */

@@ -1,10 +1,25 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
-import { RunViewSchema, UploadResponseSchema, emptyGraph } from '@reelflow/fbp-model';
+import {
+  RunViewSchema,
+  UploadResponseSchema,
+  emptyGraph,
+  type OutputFile,
+} from '@reelflow/fbp-model';
+import { runDirOf } from '../runs/rundir.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { makeClip, multipart, RecordingExecutorStub, truncateCopy } from './test-helpers.js';
 
@@ -270,6 +285,8 @@ describe('runtime HTTP API', () => {
       ['POST', '/api/runs/nope/nodes/enc/retry'],
       ['GET', '/api/runs/nope/logs?node=enc'],
       ['GET', '/api/runs/nope/outputs/index.m3u8'],
+      ['GET', '/api/runs/nope/outputs'],
+      ['GET', '/api/runs/nope/graph'],
       ['GET', '/api/runs/nope/files/work/x.ts'],
       ['PUT', '/api/runs/nope/files/work/x.ts'],
       ['GET', '/api/nothing-here'],
@@ -317,6 +334,32 @@ describe('runtime HTTP API', () => {
       ]);
       const list = (await call('GET', '/api/runs')).json as unknown as { runId: string }[];
       expect(list.map((r) => r.runId)).toContain(runId);
+    });
+
+    it('lists its outputs with kind, size and duration, and serves the graph it ran', async () => {
+      const outputs = runDirOf(dir, runId).outputs;
+      mkdirSync(join(outputs, 'merge'), { recursive: true });
+      mkdirSync(join(outputs, 'hls'), { recursive: true });
+      copyFileSync(join(fixtures, 'clip.mp4'), join(outputs, 'merge', 'out.mp4'));
+      writeFileSync(
+        join(outputs, 'hls', 'index.m3u8'),
+        '#EXTM3U\n#EXTINF:2.5,\nsegment_00000.ts\n#EXTINF:1.5,\nsegment_00001.ts\n#EXT-X-ENDLIST\n',
+      );
+      writeFileSync(join(outputs, 'hls', 'segment_00000.ts'), 'x'.repeat(10));
+      const list = (await call('GET', `/api/runs/${runId}/outputs`))
+        .json as unknown as OutputFile[];
+      expect(list.map((f) => [f.path, f.kind])).toEqual([
+        ['hls/index.m3u8', 'playlist'],
+        ['hls/segment_00000.ts', 'segment'],
+        ['merge/out.mp4', 'video'],
+      ]);
+      expect(list[0]!.durationSeconds).toBe(4);
+      expect(list[1]).toEqual({ path: 'hls/segment_00000.ts', bytes: 10, kind: 'segment' });
+      expect(list[2]!.durationSeconds).toBeCloseTo(4, 0);
+      expect(list[2]!.bytes).toBe(statSync(join(fixtures, 'clip.mp4')).size);
+      const graph = await call('GET', `/api/runs/${runId}/graph`);
+      expect(graph.json).toMatchObject({ id: 'transcode-720p' });
+      rmSync(outputs, { recursive: true, force: true });
     });
 
     it('refuses a socket subscription without a run id', async () => {
