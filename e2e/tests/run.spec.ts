@@ -106,6 +106,90 @@ test('a real run takes every node to done, plays its output and is listed with i
   await history.click();
   await expect(node(page, 'enc')).toHaveAttribute('data-state', 'done');
   await expect(page.getByTestId('run-state')).toHaveAttribute('data-state', 'succeeded');
+
+  // Its outputs are listed with kind and size; each downloads, and each playable one plays.
+  await page.getByTestId('tab-run').click();
+  const outputs = page.getByTestId('outputs');
+  await expect(outputs.locator('[data-testid="output"][data-kind="playlist"]')).toHaveCount(1);
+  const mp4 = outputs.locator('[data-testid="output"][data-kind="video"]').first();
+  await expect(mp4).toHaveAttribute('data-path', /\.mp4$/);
+  await expect(mp4).toContainText(/\d (kB|MB)/);
+  await expect(mp4).toContainText(/0:0[78]\.\d/);
+  const href = (await mp4.getByTestId('output-download').getAttribute('href'))!;
+  const download = await page.request.get(href);
+  expect(download.status()).toBe(200);
+  expect(download.headers()['content-type']).toBe('video/mp4');
+  await mp4.getByTestId('output-play').click();
+  await expect(player).toHaveAttribute('data-src', /\.mp4$/);
+
+  // The run belongs to its graph: another graph with the same node ids shows none of it, and
+  // the run comes back with its graph.
+  const doc = (await (await page.request.get('/api/graphs/transcode-720p')).json()) as object;
+  await page.request.put('/api/graphs/e2e-other', { data: { ...doc, id: 'e2e-other' } });
+  await page.getByTestId('tab-files').click();
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await page.getByTestId('open-e2e-other').click();
+  await expect(node(page, 'enc')).toHaveAttribute('data-state', 'idle');
+  await expect(page.locator('[data-testid^="progress-"]')).toHaveCount(0);
+  await page.getByTestId('open-transcode-720p').click();
+  await expect(node(page, 'enc')).toHaveAttribute('data-state', 'done');
+  await page.request.delete('/api/graphs/e2e-other');
+  await page.request.delete('/api/graphs/transcode-720p');
+});
+
+test('a failed run offers Retry where the runtime takes it, and says which settings it uses', async ({
+  page,
+}) => {
+  const input = makeInput(30);
+  await openDesigner(page);
+  await loadExample(page);
+  await node(page, 'enc').click();
+  await page.getByTestId('param-preset').selectOption('slow');
+  await page.getByTestId('param-retries').fill('0');
+  await page.getByTestId('tab-run').click();
+  await page.getByTestId('input-file').setInputFiles(input);
+  await expect(page.getByTestId('upload')).toHaveAttribute('data-state', 'done', {
+    timeout: 60_000,
+  });
+  await page.getByTestId('run').click();
+  const state = page.getByTestId('run-state');
+  await expect(node(page, 'enc')).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
+  // A real fault: the encodes are killed; with no retries left their node fails.
+  execFileSync('pkill', ['-KILL', '-f', 'work/enc/chunk_']);
+  await expect(state).toHaveAttribute('data-state', 'failed', { timeout: 60_000 });
+  await expect(page.getByTestId('retry-enc')).toBeVisible();
+  await expect(page.getByTestId('retry-split')).toHaveCount(0);
+  await expect(page.getByTestId('retry-note')).toContainText('settings the run started with');
+
+  // Edited since: Retry says it uses the old value, and a new run with the new one is offered.
+  await node(page, 'enc').click();
+  await page.getByTestId('tab-properties').click();
+  await page.getByTestId('param-crf').fill('30');
+  await page.getByTestId('param-crf').blur();
+  await page.getByTestId('tab-run').click();
+  await expect(page.getByTestId('retry-changes')).toContainText('enc.crf ran with 23, now 30');
+  await expect(page.getByTestId('rerun')).toBeVisible();
+
+  // A refusal is shown with the runtime's reason.
+  await page.route('**/api/runs/*/nodes/enc/retry', (route) =>
+    route.fulfill({
+      status: 409,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: 'only a running or failed run can retry a node' }),
+    }),
+  );
+  await page.getByTestId('retry-enc').click();
+  await expect(page.getByTestId('notice')).toContainText(
+    'Retry failed: only a running or failed run can retry a node',
+  );
+  await page.unroute('**/api/runs/*/nodes/enc/retry');
+
+  await page.getByTestId('retry-enc').click();
+  await expect(state).toHaveAttribute('data-state', 'running', { timeout: 30_000 });
+  await page.getByTestId('cancel').click();
+  await expect(state).toHaveAttribute('data-state', 'cancelled', { timeout: 60_000 });
+  // A cancelled run is over: nothing offers a retry the runtime would refuse.
+  await expect(page.locator('[data-testid^="retry-"]')).toHaveCount(0);
 });
 
 test('cancel stops a running run', async ({ page }) => {

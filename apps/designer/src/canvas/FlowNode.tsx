@@ -5,6 +5,7 @@ import { useCommands } from '../commands.js';
 import type { SimView } from '../sim/sim-view.js';
 import { useDesignerView, type DesignerState } from '../store/store.js';
 import type { DesignerFlowNode } from './derive.js';
+import { canRetry } from '../run/run-rules.js';
 import { ChunkStrip } from './ChunkStrip.js';
 
 /**
@@ -17,6 +18,7 @@ const nodeViewOf = (id: string) => (s: DesignerState) => ({
   library: s.library,
   issue: s.issues.get(id),
   run: s.run?.nodes[id]?.state,
+  runState: s.run?.state,
   breakpoint: s.sim?.breakpoints.has(id) ?? false,
   sim: s.sim,
 });
@@ -74,7 +76,7 @@ export const FlowNode = memo(function FlowNode({
   selected,
 }: NodeProps<DesignerFlowNode>) {
   const { node } = data;
-  const { library, issue, run, breakpoint, sim } = useDesignerView(
+  const { library, issue, run, runState, breakpoint, sim } = useDesignerView(
     useMemo(() => nodeViewOf(id), [id]),
   );
   const def = library.get(node.type);
@@ -147,11 +149,12 @@ export const FlowNode = memo(function FlowNode({
         </div>
       )}
       {run && <ChunkStrip nodeId={id} />}
-      {(run === 'failed' || run === 'cancelled') && (
+      {canRetry(runState, run) && (
         <button
           type="button"
           className="btn btn-small nodrag"
           data-testid={`retry-${id}`}
+          title="Rerun this node's failed tasks with the settings the run started with"
           onClick={() => void commands.run.retry(id)}
         >
           ↻ Retry

@@ -5,7 +5,9 @@ import { useEffect, useRef } from 'react';
 export function playableOutput(
   outputs: readonly string[],
 ): { path: string; hls: boolean } | undefined {
-  const playlist = outputs.find((o) => o.endsWith('.m3u8'));
+  // A ladder's master playlist, else any media playlist.
+  const playlist =
+    outputs.find((o) => /(^|\/)master\.m3u8$/.test(o)) ?? outputs.find((o) => o.endsWith('.m3u8'));
   if (playlist) return { path: playlist, hls: true };
   const video = outputs.find((o) => /\.(mp4|webm|mkv)$/.test(o));
   return video ? { path: video, hls: false } : undefined;

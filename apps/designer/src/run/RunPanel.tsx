@@ -1,9 +1,18 @@
+import { isPlayableOutput, type Graph, type OutputFile } from '@reelflow/fbp-model';
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { errorMessage, withAccessToken } from '../api.js';
 import { useCommands } from '../commands.js';
-import { selectFocusNode } from '../store/selectors.js';
+import { selectFocusNode, selectGraph } from '../store/selectors.js';
 import { useDesigner, type DesignerState } from '../store/store.js';
 import { Player, playableOutput } from './Player.js';
+import {
+  changedParams,
+  formatBytes,
+  formatDuration,
+  groupOutputs,
+  showValue,
+} from './run-rules.js';
 import type { RunView } from './run-view.js';
 
 /** What the panel shows of a run: everything but per-node progress, which changes most. */
@@ -131,13 +140,169 @@ function Logs({ run }: { run: RunSummary | undefined }) {
   );
 }
 
-/** Input, run status, output player and logs. */
+/** The failed nodes of the shown run, each with the parameters it will retry with. */
+const failedOf = (s: DesignerState): string =>
+  Object.entries(s.run?.nodes ?? {})
+    .filter(([, n]) => n.state === 'failed')
+    .map(([id]) => id)
+    .join(',');
+
+/**
+ * What Retry does, said before it is clicked: it reruns the failed tasks with the settings the
+ * run started with. When those were edited since, the person can start a new run instead.
+ */
+function RetryNote({ run }: { run: RunSummary }) {
+  const c = useCommands();
+  const graph = useDesigner(selectGraph);
+  const failed = useDesigner(failedOf);
+  const [ran, setRan] = useState<Graph | undefined>();
+  useEffect(() => {
+    setRan(undefined);
+    if (run.state !== 'failed') return;
+    let live = true;
+    void c.run.ranGraph().then(
+      (g) => live && setRan(g),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [c, run.runId, run.state]);
+  if (run.state !== 'failed' || !failed) return null;
+  const changes = ran
+    ? failed.split(',').flatMap((id) => changedParams(ran, graph, id).map((ch) => ({ id, ...ch })))
+    : [];
+  return (
+    <div className="retry-note" data-testid="retry-note">
+      {changes.length === 0 ? (
+        <p className="small">
+          <b>Retry</b> on a failed node reruns its failed tasks with the settings the run started
+          with; finished work is kept.
+        </p>
+      ) : (
+        <>
+          <p className="small">
+            <b>Retry</b> reruns the failed tasks with the settings the run started with, not your
+            edits:
+          </p>
+          <ul className="small" data-testid="retry-changes">
+            {changes.map((ch) => (
+              <li key={`${ch.id}.${ch.name}`}>
+                <code>
+                  {ch.id}.{ch.name}
+                </code>{' '}
+                ran with {showValue(ch.ran)}, now {showValue(ch.now)}
+              </li>
+            ))}
+          </ul>
+          <button
+            type="button"
+            className="btn btn-small primary"
+            data-testid="rerun"
+            onClick={() => void c.run.start()}
+          >
+            Run again with current settings
+          </button>
+        </>
+      )}
+    </div>
+  );
+}
+
+/** A run's output files: type, size, duration, a download link, and Play for playable ones. */
+function Outputs({
+  run,
+  playing,
+  onPlay,
+}: {
+  run: RunSummary;
+  playing: string | undefined;
+  onPlay(path: string): void;
+}) {
+  const c = useCommands();
+  const [files, setFiles] = useState<OutputFile[] | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const count = run.outputs.length;
+  useEffect(() => {
+    setError(undefined);
+    if (!run.runId) return setFiles(undefined);
+    let live = true;
+    c.run.outputs().then(
+      (list) => live && setFiles(list),
+      (err: unknown) => live && setError(errorMessage(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [c, run.runId, run.state, count]);
+  if (!run.runId) return null;
+  const url = (path: string) =>
+    withAccessToken(`/api/runs/${encodeURIComponent(run.runId!)}/outputs/${path}`);
+  const entry = (f: OutputFile) => (
+    <li key={f.path} className="output" data-testid="output" data-path={f.path} data-kind={f.kind}>
+      <span className="output-name" title={f.path}>
+        {f.path}
+      </span>
+      <span className={`output-kind kind-${f.kind}`}>{f.kind}</span>
+      <span className="muted small output-facts">
+        {formatBytes(f.bytes)}
+        {f.durationSeconds !== undefined && ` · ${formatDuration(f.durationSeconds)}`}
+      </span>
+      {isPlayableOutput(f.kind) && (
+        <button
+          type="button"
+          className={`btn btn-small${playing === f.path ? ' active' : ''}`}
+          data-testid="output-play"
+          aria-pressed={playing === f.path}
+          onClick={() => onPlay(f.path)}
+        >
+          ▶ Play
+        </button>
+      )}
+      <a className="btn btn-small" href={url(f.path)} download data-testid="output-download">
+        ↓
+      </a>
+    </li>
+  );
+  const grouped = files && groupOutputs(files);
+  return (
+    <div className="outputs-wrap">
+      <div className="panel-subtitle">Outputs</div>
+      {error && <p className="form-error">Outputs: {error}</p>}
+      <ul className="outputs" data-testid="outputs">
+        {grouped?.files.length === 0 && grouped.segments.length === 0 && (
+          <li className="muted small">No output yet.</li>
+        )}
+        {grouped?.files.map(entry)}
+        {grouped?.segments.map((g) => (
+          <li key={g.folder} className="output-group">
+            <details>
+              <summary className="small">
+                {g.folder}: {g.files.length} segment{g.files.length === 1 ? '' : 's'},{' '}
+                {formatBytes(g.bytes)}
+              </summary>
+              <ul className="outputs">{g.files.map(entry)}</ul>
+            </details>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Input, run status, output player, outputs and logs. */
 export function RunPanel() {
   // Compared field by field: progress events replace `nodes` only, so the panel stays put.
   const run = useDesigner(useShallow(summaryOf));
   const c = useCommands();
+  const [chosen, setChosen] = useState<{ runId: string; path: string } | undefined>();
   const state = run?.state ?? 'idle';
-  const output = run ? playableOutput(run.outputs) : undefined;
+  const picked = chosen && chosen.runId === run?.runId ? chosen.path : undefined;
+  const output = picked
+    ? { path: picked, hls: picked.endsWith('.m3u8') }
+    : run
+      ? playableOutput(run.outputs)
+      : undefined;
   const src =
     output && run?.runId
       ? `/api/runs/${encodeURIComponent(run.runId)}/outputs/${output.path}`
@@ -161,6 +326,7 @@ export function RunPanel() {
         )}
       </div>
       {run?.reason && <p className="form-error">{run.reason}</p>}
+      {run && <RetryNote run={run} />}
       <div className="player-wrap">
         <Player src={src} hls={output?.hls ?? false} />
         {!src && (
@@ -169,6 +335,13 @@ export function RunPanel() {
           </div>
         )}
       </div>
+      {run && (
+        <Outputs
+          run={run}
+          playing={output?.path}
+          onPlay={(path) => run.runId && setChosen({ runId: run.runId, path })}
+        />
+      )}
       <Logs run={run} />
     </section>
   );

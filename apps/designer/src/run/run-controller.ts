@@ -6,7 +6,12 @@ import {
   RunViewSchema,
   UploadResponseSchema,
   hasErrors,
+  loadGraph,
+  OutputFileSchema,
+  type Graph,
+  type OutputFile,
 } from '@reelflow/fbp-model';
+import { z } from 'zod';
 import { api, ApiError, errorMessage, uploadWithProgress } from '../api.js';
 import { indexIssues } from '../model/issues.js';
 import type { DesignerStore } from '../store/store.js';
@@ -20,12 +25,16 @@ export interface RunController {
   start(): Promise<void>;
   cancel(): Promise<void>;
   retry(nodeId: string): Promise<void>;
-  /** Show a past or running run on the canvas. */
-  show(runId: string): Promise<void>;
+  /** Show a past or running run on the canvas (`quiet`: no notice when it cannot be had). */
+  show(runId: string, opts?: { quiet?: boolean }): Promise<void>;
   /** Leave run mode and clear the run's colours. */
   close(): void;
   /** Fetch the stored logs of a node of the shown run. */
   logs(nodeId: string): Promise<string>;
+  /** The shown run's output files with kind, size and duration. */
+  outputs(): Promise<OutputFile[]>;
+  /** The graph the shown run started with (what a retry uses). */
+  ranGraph(): Promise<Graph | undefined>;
   dispose(): void;
 }
 
@@ -107,7 +116,26 @@ export function createRunController(store: DesignerStore): RunController {
     stopPolling();
   };
 
-  return {
+  // A run belongs to the document it was started on or opened with. Opening another document
+  // puts it aside (its colours, strips and Retry buttons leave the canvas); opening a graph
+  // with the same id again brings its run back.
+  const parked = new Map<string, string>();
+  const graphs = new Map<string, Graph>();
+  const unsubscribe = store.subscribe((next, prev) => {
+    if (next.docSerial === prev.docSerial) return;
+    const leaving = run().runId;
+    if (leaving) parked.set(prev.graph.id, leaving);
+    unfollow();
+    const upload = run().upload;
+    store.setState({
+      run: upload ? { ...idleRun, upload } : undefined,
+      mode: next.mode === 'run' ? 'edit' : next.mode,
+    });
+    const back = parked.get(next.graph.id);
+    if (back) void controller.show(back, { quiet: true });
+  });
+
+  const controller: RunController = {
     async upload(file) {
       const base: RunView = { ...run(), upload: { name: file.name, loaded: 0, total: file.size } };
       setRun(base);
@@ -138,7 +166,14 @@ export function createRunController(store: DesignerStore): RunController {
 
     async start() {
       const upload = run().upload;
-      if (!upload?.uploadId) return s().notify('error', 'Choose an input video first');
+      if (!upload?.uploadId) {
+        // Lead the person to the picker rather than only saying what is missing.
+        s().setPanel('run');
+        return s().notify(
+          'error',
+          'Choose an input video first: the picker is at the top of the Run panel',
+        );
+      }
       // Slow rules run before a run, so the user sees every problem here, not a 422.
       const diagnostics = s().validateAll();
       if (hasErrors(diagnostics))
@@ -197,7 +232,7 @@ export function createRunController(store: DesignerStore): RunController {
       }
     },
 
-    async show(runId) {
+    async show(runId, opts) {
       unfollow();
       try {
         const wire = await api(`/api/runs/${encodeURIComponent(runId)}`, RunViewSchema);
@@ -207,7 +242,7 @@ export function createRunController(store: DesignerStore): RunController {
         s().setMode('run');
         if (!isTerminalRunState(wire.state)) follow(runId);
       } catch (err) {
-        s().notify('error', `Cannot open run ${runId}: ${errorMessage(err)}`);
+        if (!opts?.quiet) s().notify('error', `Cannot open run ${runId}: ${errorMessage(err)}`);
       }
     },
 
@@ -220,19 +255,42 @@ export function createRunController(store: DesignerStore): RunController {
     async logs(nodeId) {
       const id = run().runId;
       if (!id) return '';
-      const res = await fetch(
+      // Through api() so the access token goes along when the runtime asks for one.
+      const text = await api<unknown>(
         `/api/runs/${encodeURIComponent(id)}/logs?node=${encodeURIComponent(nodeId)}`,
-      );
-      return res.ok ? res.text() : '';
+        undefined,
+      ).catch(() => '');
+      // An empty log has no body; a log line that happens to be JSON comes back parsed.
+      if (text === undefined || text === null) return '';
+      return typeof text === 'string' ? text : JSON.stringify(text);
+    },
+
+    async outputs() {
+      const id = run().runId;
+      if (!id) return [];
+      return api(`/api/runs/${encodeURIComponent(id)}/outputs`, z.array(OutputFileSchema));
+    },
+
+    async ranGraph() {
+      const id = run().runId;
+      if (!id) return undefined;
+      const cached = graphs.get(id);
+      if (cached) return cached;
+      const doc = await api<unknown>(`/api/runs/${encodeURIComponent(id)}/graph`, undefined);
+      const graph = loadGraph(doc).graph;
+      if (graph) graphs.set(id, graph);
+      return graph;
     },
 
     dispose() {
+      unsubscribe();
       stopPolling();
       if (frame !== undefined) window.cancelAnimationFrame(frame);
       channel?.dispose();
       channel = undefined;
     },
   };
+  return controller;
 }
 
 /** Is the run still moving (worth polling)? */

@@ -147,8 +147,17 @@ export function createSimController(
     return result;
   };
 
-  // Editing the graph while simulating starts the simulation over on the new graph.
+  // Breakpoints belong to a graph: put aside when another document opens, back with it.
+  const parkedBreakpoints = new Map<string, ReadonlySet<string>>();
   const unsubscribe = store.subscribe((next, prev) => {
+    if (next.docSerial !== prev.docSerial) {
+      parkedBreakpoints.set(prev.graph.id, new Set(breakpoints));
+      breakpoints.clear();
+      for (const id of parkedBreakpoints.get(next.graph.id) ?? []) breakpoints.add(id);
+      if (sim || next.mode === 'simulate') controller.stop();
+      return;
+    }
+    // Editing the graph while simulating starts the simulation over on the new graph.
     if (sim && next.mode === 'simulate' && next.graph !== prev.graph) {
       stopTimer();
       build();

@@ -73,6 +73,8 @@ export interface DesignerState {
   readonly fitRequest: number;
   /** Which document the graph is: what it was opened or saved as. */
   readonly doc: DocState;
+  /** Counts documents opened: a run or simulation belongs to the one it was started on. */
+  readonly docSerial: number;
   /** The question on screen, if any. */
   readonly dialog?: Dialog;
 
@@ -162,6 +164,7 @@ export function createDesignerStore(
       helpOpen: false,
       fitRequest: 0,
       doc: unstoredDoc(initial, initial.nodes.length === 0),
+      docSerial: 0,
 
       dispatch(changes, history = 'record') {
         if (changes.length === 0) return;
@@ -256,6 +259,7 @@ export function createDesignerStore(
         set({
           graph,
           doc,
+          docSerial: get().docSerial + 1,
           history: emptyHistory,
           selectedNodes: new Set(),
           selectedEdges: new Set(),
