@@ -40,6 +40,28 @@ describe('loadGraph', () => {
     expect(JSON.parse(serializeGraph(result.graph!))).toMatchObject({ owner: 'studio-b' });
   });
 
+  it('keeps node and edge metadata and an array-port index through load and save', () => {
+    const doc = structuredClone(example) as {
+      nodes: Array<Record<string, unknown>>;
+      edges: Array<Record<string, unknown>>;
+    };
+    doc.nodes[0]!.metadata = { width: 72, icon: 'film' };
+    doc.edges[0]!.metadata = { route: 5 };
+    doc.edges[0]!.to = { node: 'split', port: 'in', index: 2 };
+    const result = loadGraph(doc);
+    expect(result.diagnostics).toEqual([]);
+    const saved = JSON.parse(serializeGraph(result.graph!));
+    expect(saved.nodes[0].metadata).toEqual({ width: 72, icon: 'film' });
+    expect(saved.edges[0]).toMatchObject({
+      metadata: { route: 5 },
+      to: { node: 'split', port: 'in', index: 2 },
+    });
+    // Older documents, without these fields, load as before: no new schema version.
+    expect(loadGraph(example).graph?.nodes[0]).not.toHaveProperty('metadata');
+    doc.edges[1]!.from = { node: 'split', port: 'out', index: -1 };
+    expect(loadGraph(doc).diagnostics.map((d) => d.property)).toEqual(['$.edges[1].from.index']);
+  });
+
   it.each([null, 42, 'graph', [1, 2], undefined])(
     'reports a non-object document (%j) as one schema error',
     (doc) => {
