@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadGraph, parseGraph, serializeGraph } from './load.js';
+import { findNonFinite, loadGraph, parseGraph, serializeGraph } from './load.js';
 
 const example = JSON.parse(
   readFileSync(new URL('../../../examples/transcode-720p.reelflow.json', import.meta.url), 'utf8'),
@@ -118,5 +118,14 @@ describe('parseGraph', () => {
     const result = parseGraph('{ "nodes": [ }');
     expect(result.syntaxError).toMatch(/not valid JSON/);
     expect(result.graph).toBeUndefined();
+  });
+});
+
+describe('findNonFinite', () => {
+  it('names the first number JSON cannot carry, and nothing in a clean document', () => {
+    expect(findNonFinite(example)).toBeUndefined();
+    expect(findNonFinite(JSON.parse('{"a":[1,{"b":1e999}],"c":-1e999}'))).toBe('$.a[1].b');
+    expect(findNonFinite({ x: NaN })).toBe('$.x');
+    expect(findNonFinite(Infinity)).toBe('$');
   });
 });
