@@ -47,7 +47,10 @@ export function createFileCommands(store: DesignerStore): FileCommands {
     s().requestFit();
   };
   const loadDocument = (doc: unknown, origin: string): boolean => {
-    const result = looksLikeFbpJson(doc) ? fromFbpJson(doc) : loadGraph(doc);
+    // With the library, an FBP initial packet into a Reelflow parameter becomes that param.
+    const result = looksLikeFbpJson(doc)
+      ? fromFbpJson(doc, { library: s().library })
+      : loadGraph(doc);
     if (!result.graph) {
       const first = result.diagnostics[0]?.message ?? 'not a graph document';
       s().notify('error', `${origin} is not a valid graph: ${first}`);
