@@ -191,6 +191,10 @@ describe('reelflow export and import refuse numbers JSON cannot write', () => {
       expect(result.code).toBe(1);
       expect(result.stdout).toBe('');
       expect(result.stderr).toMatch(/\$\.nodes\[3\]\.params\.crf: not a finite number/);
+      // One line, complete in itself: the file, the element and the path.
+      expect(oneLineOf(result.stderr)).toMatch(
+        /^\S+infinite\.json: error +schema +graph transcode-720p \$\.nodes/,
+      );
     }
   });
 

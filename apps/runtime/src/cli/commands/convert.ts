@@ -28,9 +28,9 @@ async function emit(io: CliIO, text: string, out: string | undefined): Promise<v
   }
 }
 
+/** Each problem as one line that names the file, as `validate` prints them; exit 1. */
 function reportInvalid(io: CliIO, path: string, diagnostics: Diagnostic[]): number {
-  io.stderr(`${path} is not a valid graph document:\n`);
-  for (const d of diagnostics) io.stderr(`  ${formatDiagnostic(d)}\n`);
+  for (const d of diagnostics) io.stderr(`${path}: ${formatDiagnostic(d)}\n`);
   return 1;
 }
 
