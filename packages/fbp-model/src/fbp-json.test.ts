@@ -156,6 +156,8 @@ describe('FBP JSON import keeps what the format defines', () => {
     const graph = fromFbpJson(bare).graph!;
     expect(graph).toMatchObject({ id: 'imported', name: 'Imported flow' });
     expect(toFbpJson(graph)).toEqual(bare);
+    const noConnections = { processes: { a: { component: 'x' } } };
+    expect(toFbpJson(fromFbpJson(noConnections).graph!)).toEqual(noConnections);
     // A name given in Reelflow afterwards is written.
     expect(toFbpJson({ ...graph, name: 'Mine' }).properties).toEqual({ name: 'Mine' });
   });

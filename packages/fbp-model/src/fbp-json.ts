@@ -30,7 +30,8 @@ export interface FbpJsonGraph {
   groups?: unknown[];
   exports?: unknown;
   processes: Record<string, { component: string; metadata?: Record<string, unknown> }>;
-  connections: FbpConnection[];
+  /** Always written, except for an imported graph whose source had none and that has none. */
+  connections?: FbpConnection[];
   [key: string]: unknown;
 }
 
@@ -87,6 +88,8 @@ export const FbpKeptSchema = z.looseObject({
   verbatimNames: z.array(z.string()).optional(),
   /** Edge ids the import made up (FBP connections have none): not written back. */
   anonymousEdges: z.array(z.string()).optional(),
+  /** The source had no `connections` key. */
+  noConnections: z.literal(true).optional(),
   /** Initial information packets, each kept whole or as the param it became. */
   iips: z.array(KeptIipSchema).optional(),
 });
@@ -228,7 +231,8 @@ export function toFbpJson(graph: Graph): FbpJsonGraph {
   }
   if (Object.keys(extras).length > 0) properties.reelflow = extras;
 
-  const out: FbpJsonGraph = { ...kept?.other, processes, connections };
+  const out: FbpJsonGraph = { ...kept?.other, processes };
+  if (!(kept?.noConnections && connections.length === 0)) out.connections = connections;
   if (kept) {
     for (const key of FORMAT_KEYS) if (kept[key] !== undefined) setOwn(out, key, kept[key]);
   } else {
@@ -378,6 +382,7 @@ export function fromFbpJson(input: unknown, options: FbpImportOptions = {}): Loa
   };
 
   const connections = Array.isArray(input.connections) ? input.connections : [];
+  if (input.connections === undefined) kept.noConnections = true;
   // Edge ids: the ones the source names first, then made-up ones that collide with none.
   const usedIds = new Set<string>();
   for (const conn of connections) {
