@@ -6,8 +6,15 @@ export const CURRENT_SCHEMA_VERSION = 1;
 export const PositionSchema = z.object({ x: z.number(), y: z.number() });
 export type Position = z.infer<typeof PositionSchema>;
 
-/** One end of an edge: a node id and the name of one of its ports. */
-export const PortRefSchema = z.object({ node: z.string().min(1), port: z.string().min(1) });
+/**
+ * One end of an edge: a node id and the name of one of its ports. `index` addresses one
+ * connection of an array port, as FBP graphs (NoFlo) do; Reelflow's own node types leave it out.
+ */
+export const PortRefSchema = z.object({
+  node: z.string().min(1),
+  port: z.string().min(1),
+  index: z.number().int().nonnegative().optional(),
+});
 export type PortRef = z.infer<typeof PortRefSchema>;
 
 export const GraphNodeSchema = z.object({
@@ -17,6 +24,11 @@ export const GraphNodeSchema = z.object({
   position: PositionSchema.optional(),
   /** Parameters are checked against the node type's own schema by validation, not here. */
   params: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Data other tools keep on this node, which Reelflow carries but never reads: the FBP
+   * process metadata beyond position, label and params (sizes, icons, colours).
+   */
+  metadata: z.record(z.string(), z.unknown()).optional(),
 });
 export type GraphNode = z.infer<typeof GraphNodeSchema>;
 
@@ -25,6 +37,8 @@ export const EdgeSchema = z.object({
   from: PortRefSchema,
   to: PortRefSchema,
   label: z.string().optional(),
+  /** Data other tools keep on this edge (FBP connection metadata such as `route`), carried as is. */
+  metadata: z.record(z.string(), z.unknown()).optional(),
 });
 export type Edge = z.infer<typeof EdgeSchema>;
 

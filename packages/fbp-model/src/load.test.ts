@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadGraph, parseGraph, serializeGraph } from './load.js';
+import { findNonFinite, loadGraph, parseGraph, serializeGraph } from './load.js';
 
 const example = JSON.parse(
   readFileSync(new URL('../../../examples/transcode-720p.reelflow.json', import.meta.url), 'utf8'),
@@ -38,6 +38,28 @@ describe('loadGraph', () => {
     const result = loadGraph(doc);
     expect(result.graph).toMatchObject({ owner: 'studio-b', tags: ['hd'] });
     expect(JSON.parse(serializeGraph(result.graph!))).toMatchObject({ owner: 'studio-b' });
+  });
+
+  it('keeps node and edge metadata and an array-port index through load and save', () => {
+    const doc = structuredClone(example) as {
+      nodes: Array<Record<string, unknown>>;
+      edges: Array<Record<string, unknown>>;
+    };
+    doc.nodes[0]!.metadata = { width: 72, icon: 'film' };
+    doc.edges[0]!.metadata = { route: 5 };
+    doc.edges[0]!.to = { node: 'split', port: 'in', index: 2 };
+    const result = loadGraph(doc);
+    expect(result.diagnostics).toEqual([]);
+    const saved = JSON.parse(serializeGraph(result.graph!));
+    expect(saved.nodes[0].metadata).toEqual({ width: 72, icon: 'film' });
+    expect(saved.edges[0]).toMatchObject({
+      metadata: { route: 5 },
+      to: { node: 'split', port: 'in', index: 2 },
+    });
+    // Older documents, without these fields, load as before: no new schema version.
+    expect(loadGraph(example).graph?.nodes[0]).not.toHaveProperty('metadata');
+    doc.edges[1]!.from = { node: 'split', port: 'out', index: -1 };
+    expect(loadGraph(doc).diagnostics.map((d) => d.property)).toEqual(['$.edges[1].from.index']);
   });
 
   it.each([null, 42, 'graph', [1, 2], undefined])(
@@ -96,5 +118,14 @@ describe('parseGraph', () => {
     const result = parseGraph('{ "nodes": [ }');
     expect(result.syntaxError).toMatch(/not valid JSON/);
     expect(result.graph).toBeUndefined();
+  });
+});
+
+describe('findNonFinite', () => {
+  it('names the first number JSON cannot carry, and nothing in a clean document', () => {
+    expect(findNonFinite(example)).toBeUndefined();
+    expect(findNonFinite(JSON.parse('{"a":[1,{"b":1e999}],"c":-1e999}'))).toBe('$.a[1].b');
+    expect(findNonFinite({ x: NaN })).toBe('$.x');
+    expect(findNonFinite(Infinity)).toBe('$');
   });
 });

@@ -63,6 +63,28 @@ export function findTooDeep(input: unknown, limit = MAX_DOCUMENT_DEPTH): string 
 }
 
 /**
+ * The JSON path of the first number that JSON cannot carry (Infinity or NaN, which `1e999` in a
+ * file parses to and `JSON.stringify` writes as `null`), or undefined. Iterative, like
+ * `findTooDeep`.
+ */
+export function findNonFinite(input: unknown): string | undefined {
+  const stack: Array<{ value: unknown; path: PropertyKey[] }> = [{ value: input, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === 'number' && !Number.isFinite(value)) return jsonPath(path);
+    if (typeof value !== 'object' || value === null) continue;
+    const entries: Array<[PropertyKey, unknown]> = Array.isArray(value)
+      ? value.map((v, i) => [i, v])
+      : Object.entries(value as Record<string, unknown>);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i]!;
+      stack.push({ value: child, path: [...path, key] });
+    }
+  }
+  return undefined;
+}
+
+/**
  * Load a graph document from parsed JSON: migrate it, check it against the schema, and
  * report every problem. Never throws.
  */

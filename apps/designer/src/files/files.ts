@@ -71,7 +71,10 @@ export function createFileCommands(store: DesignerStore): FileCommands {
 
   /** A document from JSON: a Reelflow graph or an FBP JSON one, or a notice saying why not. */
   const parse = (doc: unknown, origin: string): Graph | undefined => {
-    const result = looksLikeFbpJson(doc) ? fromFbpJson(doc) : loadGraph(doc);
+    // With the library, an FBP initial packet into a Reelflow parameter becomes that param.
+    const result = looksLikeFbpJson(doc)
+      ? fromFbpJson(doc, { library: s().library })
+      : loadGraph(doc);
     if (!result.graph) {
       const first = result.diagnostics[0]?.message ?? 'not a graph document';
       s().notify('error', `${origin} is not a valid graph: ${first}`);

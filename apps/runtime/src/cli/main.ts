@@ -4,7 +4,10 @@ import { runGraphCommand } from './commands/run.js';
 import { serveGraphCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
 import { validateCommand } from './commands/validate.js';
+import { oneLine } from './format.js';
 import { processIO, UsageError, type CliIO } from './io.js';
+
+export { guardClosedPipes } from './io.js';
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 
@@ -22,7 +25,7 @@ Commands:
         [--light-tasks runtime|cluster] [--data-dir DIR] [--max-concurrent-runs N]
         [--max-lifespan-minutes M] [--allow-image IMAGE]... [--new-token]
   export GRAPH --format fbp-json|dot [--out FILE]
-  import FILE [--out GRAPH]
+  import FILE.json|FILE.fbp [--out GRAPH]
 
 Add --debug to any command for stack traces.
 `;
@@ -55,10 +58,10 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     return await command(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr(`reelflow ${name}: ${err.message}\n`);
+      io.stderr(`reelflow ${name}: ${oneLine(err.message)}\n`);
       return err.exitCode;
     }
-    io.stderr(`reelflow ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr(`reelflow ${name}: ${oneLine(err instanceof Error ? err.message : String(err))}\n`);
     if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
     return 2;
   }
