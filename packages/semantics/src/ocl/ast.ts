@@ -70,6 +70,8 @@ export type IfExpr = At & {
 export type LetExpr = At & {
   readonly kind: 'let';
   readonly name: string;
+  /** The declared type as written (`Integer`, `Set(String)`), if any. */
+  readonly declaredType?: string;
   readonly value: Expr;
   readonly body: Expr;
 };

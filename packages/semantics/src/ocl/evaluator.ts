@@ -1,4 +1,5 @@
 import type { BinaryOp, Expr, IteratorCall, RangePart, SourcePosition } from './ast.js';
+import { ITERATOR_OPS } from './parser.js';
 import { EdgeView, GraphModel, NodeView, PortView } from '../validation/model.js';
 import {
   OclCollection,
@@ -57,10 +58,26 @@ interface Scope {
   readonly value: Value;
   readonly parent: Scope | undefined;
   readonly implicit: Value;
+  /** Declared with a collection type: a null here is a null collection, not an object. */
+  readonly collection?: boolean;
 }
 
-function bind(scope: Scope, name: string, value: Value): Scope {
-  return { name, value, parent: scope, implicit: scope.implicit };
+function bind(scope: Scope, name: string, value: Value, collection = false): Scope {
+  return { name, value, parent: scope, implicit: scope.implicit, collection };
+}
+
+const COLLECTION_TYPE = /^(Collection|Set|OrderedSet|Bag|Sequence)\b/;
+
+/**
+ * `->` on null makes an empty Set of it (OCL 2.4 section 11.2.3: an object used as a
+ * collection), but a variable declared as a collection that holds null is no collection
+ * at all: `let s : Set(Integer) = null in s->size()` is invalid.
+ */
+function nullCollection(source: Expr, value: Value, scope: Scope): OclInvalid | undefined {
+  if (value !== null || source.kind !== 'var') return undefined;
+  return lookup(scope, source.name)?.collection
+    ? new OclInvalid(`'${source.name}' is a null ${'collection'}`, source.pos)
+    : undefined;
 }
 
 function lookup(scope: Scope | undefined, name: string): Scope | undefined {
@@ -246,13 +263,21 @@ export class Evaluator {
       case 'collection': {
         const source = this.eval(expr.source, scope);
         if (source instanceof OclInvalid) return source;
+        const isNull = nullCollection(expr.source, source, scope);
+        if (isNull) return isNull;
         const args = this.args(expr.args, scope);
         if (args instanceof OclInvalid) return args;
+        for (let k = 0; k < args.length; k++) {
+          const nullArg = nullCollection(expr.args[k] as Expr, args[k] ?? null, scope);
+          if (nullArg) return nullArg;
+        }
         return this.collectionOp(expr.name, asCollection(source), args, expr.pos);
       }
       case 'iterator': {
         const source = this.eval(expr.source, scope);
         if (source instanceof OclInvalid) return source;
+        const isNull = nullCollection(expr.source, source, scope);
+        if (isNull) return isNull;
         return this.iterate(expr, asCollection(source), scope);
       }
       case 'unary':
@@ -273,7 +298,15 @@ export class Evaluator {
       }
       case 'let':
         // The value is bound as it is, invalid included: `let b = invalid in false and b` is false.
-        return this.eval(expr.body, bind(scope, expr.name, this.eval(expr.value, scope)));
+        return this.eval(
+          expr.body,
+          bind(
+            scope,
+            expr.name,
+            this.eval(expr.value, scope),
+            COLLECTION_TYPE.test(expr.declaredType ?? ''),
+          ),
+        );
       case 'collectionLiteral': {
         const items: Value[] = [];
         for (const part of expr.items) {
@@ -376,6 +409,7 @@ export class Evaluator {
     scope: Scope,
     pos: SourcePosition,
   ): Value {
+    if (name === 'toString' && source === null && argExprs.length === 0) return 'null';
     // The two operations that look at invalid and null instead of failing on them.
     if (name === 'oclIsUndefined' || name === 'oclIsInvalid') {
       if (argExprs.length > 0)
@@ -440,7 +474,8 @@ export class Evaluator {
           if (t instanceof OclInvalid) return t;
           if (t) return item;
         }
-        return null;
+        // OCL 2.4 section 11.9.1: invalid when no element satisfies the body.
+        return new OclInvalid(`${expr.name}: no element satisfies the body`, expr.pos);
       case 'one': {
         let count = 0;
         for (const item of items) {
@@ -697,6 +732,15 @@ function arithmetic(op: BinaryOp, a: Value, b: Value, pos: SourcePosition): Valu
       if (typeof a === 'string' || typeof b === 'string') return concat(a, b, pos);
       return numeric(op, a, b, pos);
     case '-':
+      if (a instanceof OclCollection && b === null)
+        return new OclInvalid("right operand of '-' is null, not a collection", pos);
+      if (a instanceof OclCollection && b instanceof OclCollection && isUnique(a.kind))
+        // Set and OrderedSet difference (OCL 2.4 sections 11.7.1, 11.7.3).
+        return new OclCollection(
+          a.kind,
+          a.items.filter((x) => !includes(b, x)),
+        );
+      return numeric(op, a, b, pos);
     case '*':
     case '/':
       return numeric(op, a, b, pos);
@@ -833,8 +877,8 @@ const SCALAR_OPS: Record<string, Op<Scalar>> = {
     const text = needString(s, 'substring', pos);
     const from = needInteger(lo, 'substring', pos);
     const to = needInteger(hi, 'substring', pos);
-    // 1-based and inclusive: 1 <= lower <= upper + 1, upper <= size (OCL 2.4).
-    if (from < 1n || to > BigInt(text.length) || from > to + 1n)
+    // 1-based and inclusive: 1 <= lower <= upper <= size (OCL 2.4 section 11.5.3).
+    if (from < 1n || to > BigInt(text.length) || from > to)
       fail(`substring(${from}, ${to}) is out of range for a String of size ${text.length}`, pos);
     return text.slice(Number(from) - 1, Number(to));
   }),
@@ -846,6 +890,13 @@ const SCALAR_OPS: Record<string, Op<Scalar>> = {
   toLowerCase: arity(0, 'toLowerCase', (s, _a, pos) =>
     needString(s, 'toLowerCase', pos).toLowerCase(),
   ),
+  at: arity(1, 'at', (s, [i], pos) => {
+    const text = needString(s, 'at', pos);
+    const index = needInteger(i, 'at', pos);
+    if (index < 1n || index > BigInt(text.length))
+      fail(`at(${index}) is out of range for a String of size ${text.length}`, pos);
+    return text.charAt(Number(index) - 1);
+  }),
   indexOf: arity(1, 'indexOf', (s, [a], pos) => {
     const text = needString(s, 'indexOf', pos);
     const part = needString(a, 'indexOf', pos);
@@ -859,13 +910,12 @@ const SCALAR_OPS: Record<string, Op<Scalar>> = {
   ),
   toInteger: arity(0, 'toInteger', (s, _a, pos) => {
     const text = needString(s, 'toInteger', pos).trim();
-    if (!/^[+-]?\d+$/.test(text)) fail(`'${text}' is not an Integer`, pos);
-    return BigInt(text);
+    // Eclipse OCL answers null for text that is not a number.
+    return /^[+-]?\d+$/.test(text) ? BigInt(text) : null;
   }),
   toReal: arity(0, 'toReal', (s, _a, pos) => {
     const text = needString(s, 'toReal', pos).trim();
-    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) fail(`'${text}' is not a Real`, pos);
-    return Number(text);
+    return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : null;
   }),
   toString: arity(0, 'toString', (s: Scalar) => formatValue(s)),
   abs: arity(0, 'abs', (s, _a, pos) => {
@@ -927,8 +977,13 @@ function sum(c: OclCollection, pos: SourcePosition): Value {
 function extremeOf(c: OclCollection, max: boolean, pos: SourcePosition): Value {
   const name = max ? 'max' : 'min';
   if (c.items.length === 0) return fail(`${name}() of an empty collection`, pos);
-  let best = needNumber(c.items[0], name, pos);
-  for (const x of c.items) best = extreme(best, needNumber(x, name, pos), max);
+  // Elements that are not numbers make it invalid, as in Eclipse OCL.
+  const number = (x: Value | undefined): bigint | number =>
+    isNumeric(x ?? null)
+      ? (x as bigint | number)
+      : fail(`${name}(): ${typeName(x ?? null)} ${formatValue(x ?? null)} is not a number`, pos);
+  let best = number(c.items[0]);
+  for (const x of c.items) best = extreme(best, number(x), max);
   return best;
 }
 
@@ -966,9 +1021,12 @@ const COLLECTION_OPS: Record<string, Op<OclCollection>> = {
   first: arity(0, 'first', (c, _a, pos) => at(c, 1n, 'first()', pos)),
   last: arity(0, 'last', (c, _a, pos) => at(c, BigInt(c.items.length), 'last()', pos)),
   at: arity(1, 'at', (c, [i], pos) => at(c, needInteger(i, 'at', pos), 'at()', pos)),
-  indexOf: arity(1, 'indexOf', (c, [v]) =>
-    BigInt(c.items.findIndex((x) => valueEquals(x, v ?? null)) + 1),
-  ),
+  indexOf: arity(1, 'indexOf', (c, [v], pos) => {
+    const i = c.items.findIndex((x) => valueEquals(x, v ?? null));
+    return i < 0
+      ? fail(`indexOf: ${formatValue(v ?? null)} is not in the ${c.kind}`, pos)
+      : BigInt(i + 1);
+  }),
   including: arity(1, 'including', (c, [v]) => made(c.kind, [...c.items, v ?? null])),
   excluding: arity(
     1,
@@ -1000,3 +1058,15 @@ const COLLECTION_OPS: Record<string, Op<OclCollection>> = {
   max: arity(0, 'max', (c, _a, pos) => extremeOf(c, true, pos)),
   min: arity(0, 'min', (c, _a, pos) => extremeOf(c, false, pos)),
 };
+
+/**
+ * The operations the evaluator knows, by where they are written: after `.` on a single value,
+ * after `->` on a collection (also after `.` on one, an extension), and the iterators.
+ * `oclIsUndefined()` and `oclIsInvalid()` apply to every value.
+ */
+export const OPERATIONS = {
+  any: ['oclIsUndefined', 'oclIsInvalid'],
+  scalar: Object.keys(SCALAR_OPS),
+  collection: Object.keys(COLLECTION_OPS),
+  iterators: [...ITERATOR_OPS],
+} as const;

@@ -339,7 +339,7 @@ class Parser {
       const name = this.next();
       if (this.isPunct(':')) {
         // `x : T` is a declaration; anything else after a name is the body itself.
-        this.skipTypeAnnotation();
+        this.typeAnnotation();
       }
       names.push(name.text);
       if (this.isPunct('|')) {
@@ -446,22 +446,26 @@ class Parser {
   }
 
   /**
-   * A type after `:` in a `let` or an iterator (`Integer`, `Set(String)`). It is read and
-   * not checked: values carry their own types.
+   * A type after `:` in a `let` or an iterator (`Integer`, `Set(String)`), as written, or
+   * undefined when there is none. Values carry their own types; a `let`'s declared type
+   * only tells a null collection from a null object (see the evaluator).
    */
-  private skipTypeAnnotation(): void {
-    if (!this.isPunct(':')) return;
+  private typeAnnotation(): string | undefined {
+    if (!this.isPunct(':')) return undefined;
     this.next();
-    this.expectIdent('a type name after ":"');
+    let text = this.expectIdent('a type name after ":"').text;
     if (this.isPunct('(')) {
       this.next();
+      text += '(';
       let depth = 1;
       while (depth > 0 && this.peek().kind !== 'eof') {
         const t = this.next();
         if (t.kind === 'punct' && t.text === '(') depth++;
         else if (t.kind === 'punct' && t.text === ')') depth--;
+        text += t.text;
       }
     }
+    return text;
   }
 
   private parseKeywordPrimary(t: Token): Expr {
@@ -494,12 +498,22 @@ class Parser {
       case 'let': {
         // `let a : T = x, b = y in body` is read as nested lets, each seeing the ones before.
         this.next();
-        const bindings: { name: string; value: Expr; pos: SourcePosition }[] = [];
+        const bindings: {
+          name: string;
+          value: Expr;
+          pos: SourcePosition;
+          declaredType?: string;
+        }[] = [];
         for (;;) {
           const name = this.expectIdent('a variable name after let');
-          this.skipTypeAnnotation();
+          const declaredType = this.typeAnnotation();
           this.expectPunct('=');
-          bindings.push({ name: name.text, value: this.parseExpr(), pos: name.pos });
+          bindings.push({
+            name: name.text,
+            value: this.parseExpr(),
+            pos: name.pos,
+            ...(declaredType ? { declaredType } : {}),
+          });
           if (!this.isPunct(',')) break;
           this.next();
         }
@@ -508,7 +522,14 @@ class Parser {
         for (let k = bindings.length - 1; k >= 0; k--) {
           const b = bindings[k] as (typeof bindings)[number];
           body = this.made(
-            { kind: 'let', name: b.name, value: b.value, body, pos: k === 0 ? t.pos : b.pos },
+            {
+              kind: 'let',
+              name: b.name,
+              value: b.value,
+              body,
+              pos: k === 0 ? t.pos : b.pos,
+              ...(b.declaredType ? { declaredType: b.declaredType } : {}),
+            },
             b.value,
             body,
           );

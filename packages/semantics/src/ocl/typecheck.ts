@@ -139,6 +139,21 @@ export function typeCheck(constraint: Constraint, library: NodeLibrary): TypePro
   return checker.problems;
 }
 
+/**
+ * Type problems of one expression with `self` of a context's type (`Graph` by default),
+ * whatever its result type: for tools and the conformance suite.
+ */
+export function checkExpression(
+  expr: Expr,
+  library: NodeLibrary,
+  context = 'Graph',
+): TypeProblem[] {
+  const checker = new Checker(library);
+  const self = contextType(context);
+  checker.type(expr, { vars: new Map([['self', self]]), implicit: self });
+  return checker.problems;
+}
+
 class Checker {
   readonly problems: TypeProblem[] = [];
 
@@ -180,11 +195,13 @@ class Checker {
         const b = this.type(e.else, env);
         return a.t === b.t ? a : ANY;
       }
-      case 'let':
+      case 'let': {
+        const value = this.type(e.value, env);
         return this.type(e.body, {
-          vars: new Map(env.vars).set(e.name, this.type(e.value, env)),
+          vars: new Map(env.vars).set(e.name, e.declaredType ? declared(e.declaredType) : value),
           implicit: env.implicit,
         });
+      }
       case 'collectionLiteral': {
         const items = e.items.map((i) => {
           if (i.kind !== 'range') return this.type(i, env);
@@ -323,6 +340,12 @@ class Checker {
       case '<=':
       case '>':
       case '>=':
+        // null and invalid have no comparison operations (an argument may still be null).
+        if (left.t === 'Null' || left.t === 'Invalid')
+          this.report(
+            `type error: cannot compare ${left.t === 'Null' ? 'null' : 'invalid'} using '${e.op}'`,
+            e.pos,
+          );
         if (
           known(left) &&
           known(right) &&
@@ -335,6 +358,9 @@ class Checker {
           );
         }
         return BOOLEAN;
+      case '-':
+        if (left.t === 'Collection' && right.t === 'Collection') return left;
+        return this.arithmetic(e.op, left, right, e.pos);
       case '+':
         if (left.t === 'String' || right.t === 'String') {
           // String + String joins; null conforms to String (and gives invalid at run time).
@@ -388,6 +414,13 @@ function literalType(v: null | boolean | bigint | number | string): OclType {
   if (typeof v === 'bigint') return INTEGER;
   if (typeof v === 'number') return { t: 'Real' };
   return STRING;
+}
+
+/** The static type a `let` declares: what the checker knows of it, else Any. */
+function declared(text: string): OclType {
+  if (/^(Boolean|Integer|Real|String)$/.test(text)) return { t: text as 'Boolean' };
+  if (/^(Collection|Set|OrderedSet|Bag|Sequence)\(/.test(text)) return collectionOf(ANY);
+  return ANY;
 }
 
 /** A single value used as a collection is a collection of one. */
