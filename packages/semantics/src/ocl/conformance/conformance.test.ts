@@ -11,6 +11,7 @@ import * as iterators from './eclipse-iterators.cases.js';
 import * as numerics from './eclipse-numeric.cases.js';
 import * as oclAny from './eclipse-oclany.cases.js';
 import * as strings from './eclipse-string.cases.js';
+import * as standard from './standard.cases.js';
 
 const SUITES: readonly { readonly FILE: string; readonly CASES: readonly EclipseCase[] }[] = [
   booleans,
@@ -19,10 +20,33 @@ const SUITES: readonly { readonly FILE: string; readonly CASES: readonly Eclipse
   collections,
   iterators,
   oclAny,
+  standard,
 ];
 
 const fileName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 const cite = (file: string, c: EclipseCase): string => `${fileName(file)}:${c[1]} ${c[0]}`;
+
+/**
+ * The in-subset cases where this engine deliberately answers otherwise than Eclipse OCL,
+ * each with the reason (docs/ocl.md, "Differences"). The suite fails when the set changes,
+ * so this list and the documentation stay true.
+ */
+const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
+  'EvaluateNumericOperationsTest4.java:242': 'Real is an IEEE double, not a decimal',
+  'EvaluateNumericOperationsTest4.java:726': 'Real is an IEEE double, not a decimal',
+  'EvaluateCollectionOperationsTest4.java:1879':
+    'Sequence->union(Sequence) is a Sequence (OCL 2.4 11.7.3)',
+  'EvaluateCollectionOperationsTest4.java:1891':
+    'Sequence->union(Sequence) is a Sequence (OCL 2.4 11.7.3)',
+  'EvaluateCollectionOperationsTest4.java:1897':
+    'Sequence->union(Sequence) is a Sequence (OCL 2.4 11.7.3)',
+  'EvaluateCollectionOperationsTest4.java:1947':
+    'Sequence->union(Sequence) is a Sequence (OCL 2.4 11.7.3)',
+  'EvaluateCollectionOperationsTest4.java:1974':
+    'Sequence->union(Sequence) is a Sequence (OCL 2.4 11.7.3)',
+  'EvaluateOclAnyOperationsTest4.java:472':
+    "a let's declared type is not checked (values carry their types)",
+};
 
 const results = SUITES.flatMap(({ FILE, CASES }) =>
   CASES.map((c) => ({ file: FILE, case: c, verdict: judge(c) as Verdict })),
@@ -34,6 +58,13 @@ describe('conformance with Eclipse OCL evaluation tests', () => {
     expect(results).toHaveLength(total);
     for (const r of results)
       if (r.verdict.status === 'excluded') expect(r.verdict.reason.length).toBeGreaterThan(0);
+  });
+
+  it('differs from Eclipse OCL only where docs/ocl.md says so', () => {
+    const differing = results
+      .filter((r) => r.verdict.status === 'disagree')
+      .map((r) => `${fileName(r.file)}:${r.case[1]}`);
+    expect(differing.sort()).toEqual(Object.keys(KNOWN_DIFFERENCES).sort());
   });
 
   it('agrees on at least 95 % of the cases inside the subset', () => {
