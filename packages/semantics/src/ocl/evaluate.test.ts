@@ -294,6 +294,15 @@ describe('evaluation errors', () => {
     expect(d.message).toMatch(/1:35\): closure gave up after 100000 elements/);
   });
 
+  it('stops Integers and Strings that would take the memory', () => {
+    expect(
+      evalError('context Graph inv x: Sequence{2}->closure(i | i * i)->size() > 0').message,
+    ).toMatch(/1:49\): an Integer grew beyond 65,536 bits/);
+    expect(
+      evalError("context Graph inv x: Sequence{'ab'}->closure(s | s + s)->size() > 0").message,
+    ).toMatch(/1:52\): a String grew beyond 1000000 characters/);
+  });
+
   it('stops an evaluation that does too much work', () => {
     const nodes = Array.from({ length: 2000 }, (_, i) => node(`n${i}`, 'transfer'));
     const text =

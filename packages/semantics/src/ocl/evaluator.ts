@@ -751,7 +751,7 @@ function arithmetic(op: BinaryOp, a: Value, b: Value, pos: SourcePosition): Valu
 
 /** `String + String`. The message names the operand that is null, or both types. */
 function concat(a: Value, b: Value, pos: SourcePosition): Value {
-  if (typeof a === 'string' && typeof b === 'string') return a + b;
+  if (typeof a === 'string' && typeof b === 'string') return boundedString(a + b, pos);
   const side = a === null ? 'left' : 'right';
   return wrong(
     a === null ? a : b,
@@ -759,6 +759,29 @@ function concat(a: Value, b: Value, pos: SourcePosition): Value {
     `type error: '+' needs two numbers or two Strings, not ${typeName(a)} ${describeValue(a)} and ${typeName(b)} ${describeValue(b)}`,
     pos,
   );
+}
+
+/**
+ * Integer has no bound in OCL, but a constraint that squares in a closure would take the
+ * machine's memory: an Integer beyond 65,536 bits (about 19,700 digits) stops the
+ * evaluation as a work limit does. Strings stop at a million characters likewise.
+ */
+const INTEGER_LIMIT = 1n << 65_536n;
+const STRING_LIMIT = 1_000_000;
+
+function bounded(v: bigint, pos: SourcePosition): bigint {
+  if (v >= INTEGER_LIMIT || v <= -INTEGER_LIMIT)
+    throw new OclEvalError('an Integer grew beyond 65,536 bits; evaluation stopped', pos);
+  return v;
+}
+
+function boundedString(v: string, pos: SourcePosition): string {
+  if (v.length > STRING_LIMIT)
+    throw new OclEvalError(
+      `a String grew beyond ${STRING_LIMIT} characters; evaluation stopped`,
+      pos,
+    );
+  return v;
 }
 
 /** Integer op Integer stays Integer (any size), except `/`; anything with a Real is Real. */
@@ -777,11 +800,8 @@ function numeric(op: '+' | '-' | '*' | '/', a: Value, b: Value, pos: SourcePosit
       return new OclInvalid(`division by zero (${formatValue(a)} / ${formatValue(b)})`, pos);
     return toReal(a) / toReal(b);
   }
-  if (typeof a === 'bigint' && typeof b === 'bigint') {
-    if (op === '+') return a + b;
-    if (op === '-') return a - b;
-    return a * b;
-  }
+  if (typeof a === 'bigint' && typeof b === 'bigint')
+    return bounded(op === '+' ? a + b : op === '-' ? a - b : a * b, pos);
   const x = toReal(a);
   const y = toReal(b);
   return op === '+' ? x + y : op === '-' ? x - y : x * y;
@@ -868,10 +888,8 @@ type Scalar = Exclude<Value, null | OclInvalid | OclCollection>;
 
 const SCALAR_OPS: Record<string, Op<Scalar>> = {
   size: arity(0, 'size', (s, _a, pos) => BigInt(needString(s, 'size', pos).length)),
-  concat: arity(
-    1,
-    'concat',
-    (s, [a], pos) => needString(s, 'concat', pos) + needString(a, 'concat', pos),
+  concat: arity(1, 'concat', (s, [a], pos) =>
+    boundedString(needString(s, 'concat', pos) + needString(a, 'concat', pos), pos),
   ),
   substring: arity(2, 'substring', (s, [lo, hi], pos) => {
     const text = needString(s, 'substring', pos);
@@ -965,7 +983,7 @@ function sum(c: OclCollection, pos: SourcePosition): Value {
   let isReal = false;
   for (const x of c.items) {
     const n = needNumber(x, 'sum', pos);
-    if (typeof n === 'bigint') int += n;
+    if (typeof n === 'bigint') int = bounded(int + n, pos);
     else {
       real += n;
       isReal = true;
