@@ -21,8 +21,9 @@ import {
 } from './values.js';
 
 /**
- * Evaluation that had to stop: a work limit ran out. Unlike `invalid` (a value the
- * expression can test), this ends the evaluation of the constraint on the element.
+ * Evaluation that had to stop: a type error found only at run time, or a work limit that
+ * ran out. Unlike `invalid` (a value the expression can test), this ends the evaluation of
+ * the constraint on the element, reported as `ocl-eval`.
  */
 export class OclEvalError extends Error {
   constructor(
@@ -76,7 +77,7 @@ const COLLECTION_TYPE = /^(Collection|Set|OrderedSet|Bag|Sequence)\b/;
 function nullCollection(source: Expr, value: Value, scope: Scope): OclInvalid | undefined {
   if (value !== null || source.kind !== 'var') return undefined;
   return lookup(scope, source.name)?.collection
-    ? new OclInvalid(`'${source.name}' is a null ${'collection'}`, source.pos)
+    ? new OclInvalid(`'${source.name}' is a null collection`, source.pos)
     : undefined;
 }
 
@@ -222,7 +223,7 @@ const made = (kind: CollectionKind, items: Value[]): OclCollection =>
  * a failure is the value `invalid` (`OclInvalid`), which propagates through every operation
  * except the Boolean operators' truth tables, `oclIsUndefined()` and `oclIsInvalid()`.
  * Navigation goes through the graph model, so reads are recorded for incremental validation.
- * Only a work limit running out throws (`OclEvalError`).
+ * Only a type error found at run time or a work limit running out throws (`OclEvalError`).
  */
 export class Evaluator {
   private steps = 0;
