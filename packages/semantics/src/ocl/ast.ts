@@ -15,8 +15,11 @@ interface At {
 
 export type Literal = At & {
   readonly kind: 'literal';
-  readonly value: null | boolean | number | string;
+  /** Integer literals are `bigint` (any size), Real literals `number`. */
+  readonly value: null | boolean | bigint | number | string;
 };
+/** The literal `invalid`. */
+export type InvalidLiteral = At & { readonly kind: 'invalid' };
 export type VariableRef = At & { readonly kind: 'var'; readonly name: string };
 export type PropertyCall = At & {
   readonly kind: 'property';
@@ -67,18 +70,23 @@ export type IfExpr = At & {
 export type LetExpr = At & {
   readonly kind: 'let';
   readonly name: string;
+  /** The declared type as written (`Integer`, `Set(String)`), if any. */
+  readonly declaredType?: string;
   readonly value: Expr;
   readonly body: Expr;
 };
-/** `Set{a, b}` / `Sequence{...}`: an extension used by the built-in tables (codec sets). */
+/** `first..last` inside a collection literal: the Integers from first to last. */
+export type RangePart = At & { readonly kind: 'range'; readonly first: Expr; readonly last: Expr };
+/** `Set{a, b}`, `Sequence{1..5}`, `Bag{}`, `OrderedSet{}`. */
 export type CollectionLiteral = At & {
   readonly kind: 'collectionLiteral';
-  readonly collectionKind: 'Set' | 'Sequence';
-  readonly items: readonly Expr[];
+  readonly collectionKind: 'Set' | 'OrderedSet' | 'Bag' | 'Sequence';
+  readonly items: readonly (Expr | RangePart)[];
 };
 
 export type Expr =
   | Literal
+  | InvalidLiteral
   | VariableRef
   | PropertyCall
   | OperationCall

@@ -3,7 +3,7 @@ import { formatPosition, type Constraint, type MessagePart, type SourcePosition 
 import { DEFAULT_LIMITS, Evaluator, OclEvalError, type EvalLimits } from './evaluator.js';
 import { parseOcl } from './parser.js';
 import { typeCheck, type TypeProblem } from './typecheck.js';
-import { formatValue, type Value } from './values.js';
+import { OclInvalid, formatValue, type Value } from './values.js';
 import { EdgeView, GraphModel, NodeView, PortView } from '../validation/model.js';
 import {
   ValidationRegistry,
@@ -207,7 +207,20 @@ function evaluateOn(c: Constraint, self: Value, evaluator: Evaluator, accept: Ac
   }
   const steps = evaluator.lastSteps;
   if (result === false) accept(c.severity, violationMessage(c, self, evaluator));
-  else if (result !== true) {
+  else if (result instanceof OclInvalid) {
+    // `invalid` keeps the first failure's reason and place.
+    accept(
+      'error',
+      `constraint '${c.name}' (${c.source}:${formatPosition(result.pos)}): ${result.reason}; the constraint is invalid on ${formatValue(self)}`,
+      { code: OCL_EVAL },
+    );
+  } else if (result === null) {
+    accept(
+      'error',
+      `constraint '${c.name}' (${where(c)}) is null on ${formatValue(self)}, neither true nor false: a null reached a Boolean operator or was the result (guard it with oclIsUndefined())`,
+      { code: OCL_EVAL },
+    );
+  } else if (result !== true) {
     accept(
       'error',
       `constraint '${c.name}' (${where(c)}) must be a Boolean but gave ${formatValue(result)}`,
@@ -235,7 +248,8 @@ function violationMessage(c: Constraint, self: Value, evaluator: Evaluator): str
 
 function fillIn(expr: Exclude<MessagePart, string>, self: Value, evaluator: Evaluator): string {
   try {
-    return formatValue(evaluator.run(expr, self));
+    const v = evaluator.run(expr, self);
+    return v instanceof OclInvalid ? '?' : formatValue(v);
   } catch {
     // A message must never hide the violation it reports.
     return '?';

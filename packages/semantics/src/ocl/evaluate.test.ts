@@ -39,7 +39,7 @@ describe('evaluating constraints', () => {
     ).toBe(true);
     expect(
       holds(
-        "self.predecessors.id = Sequence{'xfer'} and self.successors->collect(n | n.id)->includes('back')",
+        "self.predecessors.id = Bag{'xfer'} and self.successors->collect(n | n.id)->includes('back')",
         'encode',
       ),
     ).toBe(true);
@@ -158,6 +158,57 @@ describe('evaluating constraints', () => {
   });
 });
 
+describe('OCL 2.4 values: invalid, null, Integer and Real', () => {
+  it('guards with the standard truth tables, without a special evaluation order', () => {
+    expect(holds('self.label <> null implies self.label.size() > 0', 'Node')).toBe(true);
+    expect(holds('self.label = null or self.label.size() = 0', 'Node')).toBe(true);
+    expect(holds('(self.label.size() > 0 and false) = false', 'Node')).toBe(true);
+    expect(holds('self.label->isEmpty()', 'Node')).toBe(true);
+  });
+
+  it('tells invalid from null and reports both', () => {
+    expect(
+      holds('(1 / 0).oclIsInvalid() and not null.oclIsInvalid() and null.oclIsUndefined()'),
+    ).toBe(true);
+    expect(holds('Sequence{}->first().oclIsInvalid() and Sequence{1}->at(2).oclIsInvalid()')).toBe(
+      true,
+    );
+    const [invalid] = check('context Graph inv inv1: Sequence{}->first() = 1');
+    expect(invalid).toMatchObject({ code: 'ocl-eval', element: { kind: 'graph' } });
+    expect(invalid?.message).toBe(
+      "constraint 'inv1' (constraints#1:1:37): first(): index 1 is out of range for a Sequence of size 0; the constraint is invalid on transcode-720p",
+    );
+    const [isNull] = check('context Graph inv n: null and true');
+    expect(isNull?.code).toBe('ocl-eval');
+    expect(isNull?.message).toMatch(
+      /^constraint 'n' \(constraints#1:1:15\) is null on transcode-720p, neither true nor false/,
+    );
+  });
+
+  it("says which operand of '+' is null", () => {
+    const [d] = check("context Node inv j: self.label + 'x' = 'y'");
+    expect(d?.message).toMatch(
+      /1:32\): left operand of '\+' is null; '\+' joins two Strings \(guard it with oclIsUndefined\(\)\); the constraint is invalid on src/,
+    );
+  });
+
+  it('keeps Integers of any size apart from Reals', () => {
+    expect(
+      holds(
+        '9007199254740993 - 9007199254740992 = 1 and 2 * 4611686018427387904 > 9223372036854775807',
+      ),
+    ).toBe(true);
+    expect(holds("3.1e1 = 31 and (6 / 2).toString() = '3.0' and 3.toString() = '3'")).toBe(true);
+  });
+
+  it('reads escapes, ranges, typed and multiple lets, and several iterators', () => {
+    expect(holds("'a\\nb'.size() = 3 and '\\u00e9' = 'é' and 'it\\'s' = 'it''s'")).toBe(true);
+    expect(holds('Sequence{1..3, 7} = Sequence{1, 2, 3, 7} and Bag{1, 1}->size() = 2')).toBe(true);
+    expect(holds('let a : Integer = 1, b = a + 1 in a * b = 2')).toBe(true);
+    expect(holds('Sequence{1, 2}->forAll(a, b : Integer | a <> b implies a + b = 3)')).toBe(true);
+  });
+});
+
 describe('evaluation errors', () => {
   const evalError = (text: string, graph?: Graph) => expectError(check(text, graph), 'ocl-eval');
 
@@ -196,7 +247,7 @@ describe('evaluation errors', () => {
 
   it('reports type errors before evaluation when the types are known', () => {
     expect(evalError("context Graph inv x: 'a' + 1 = 2").message).toMatch(
-      /1:26\): type error: left operand of '\+' must be a number, not String \(the other operand is Integer\)/,
+      /1:26\): type error: '\+' needs two numbers or two Strings, not String and Integer/,
     );
     expect(evalError('context Graph inv x: self.nodes->size()').message).toMatch(
       /must be a Boolean, not Integer/,
@@ -213,7 +264,7 @@ describe('evaluation errors', () => {
     const d = evalError('context encode inv x: self.params.preset + 1 > 0');
     expect(d.element).toEqual({ kind: 'node', id: 'enc' });
     expect(d.message).toMatch(
-      /1:42\): type error: left operand of '\+' must be a number, not String 'veryfast'/,
+      /1:42\): type error: '\+' needs two numbers or two Strings, not String 'veryfast' and Integer 1/,
     );
     expect(evalError('context encode inv x: self.params.crf').message).toMatch(
       /must be a Boolean but gave 23/,
@@ -241,6 +292,15 @@ describe('evaluation errors', () => {
   it('stops a closure that keeps making new values', () => {
     const d = evalError('context Graph inv x: Sequence{1}->closure(i | i + 1)->size() > 0');
     expect(d.message).toMatch(/1:35\): closure gave up after 100000 elements/);
+  });
+
+  it('stops Integers and Strings that would take the memory', () => {
+    expect(
+      evalError('context Graph inv x: Sequence{2}->closure(i | i * i)->size() > 0').message,
+    ).toMatch(/1:49\): an Integer grew beyond 65,536 bits/);
+    expect(
+      evalError("context Graph inv x: Sequence{'ab'}->closure(s | s + s)->size() > 0").message,
+    ).toMatch(/1:52\): a String grew beyond 1000000 characters/);
   });
 
   it('stops an evaluation that does too much work', () => {

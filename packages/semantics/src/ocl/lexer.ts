@@ -31,6 +31,7 @@ export const OCL_KEYWORDS = [
   'true',
   'false',
   'null',
+  'invalid',
 ] as const;
 
 export const KEYWORDS: ReadonlySet<string> = new Set(OCL_KEYWORDS);
@@ -38,6 +39,7 @@ export const KEYWORDS: ReadonlySet<string> = new Set(OCL_KEYWORDS);
 // Longest first, so `->` wins over `-` and `<=` over `<`.
 const PUNCTUATION = [
   '->',
+  '..',
   '<>',
   '<=',
   '>=',
@@ -106,9 +108,15 @@ export function tokenize(text: string, lines: LineMap = new LineMap(text)): Toke
     } else if (isDigit(c)) {
       const start = i;
       while (isDigit(text[i] ?? '')) i++;
-      // `1..2` is not in the subset, but keep `1.size()` style navigation from eating the dot.
+      // A fraction needs a digit after the dot, so `1..5` is a range and `1.max(2)` a call.
       if (text[i] === '.' && isDigit(text[i + 1] ?? '')) {
         i++;
+        while (isDigit(text[i] ?? '')) i++;
+      }
+      // An exponent: `3.1e1`, `1E-3`.
+      const sign = text[i + 1] === '+' || text[i + 1] === '-' ? 1 : 0;
+      if ((text[i] === 'e' || text[i] === 'E') && isDigit(text[i + 1 + sign] ?? '')) {
+        i += 1 + sign;
         while (isDigit(text[i] ?? '')) i++;
       }
       push('number', text.slice(start, i), start);
@@ -126,15 +134,45 @@ export function tokenize(text: string, lines: LineMap = new LineMap(text)): Toke
   return tokens;
 }
 
-/** A quoted string: `''` or `\'` inside it is a quote, as in OCL and SQL. */
+/** The escapes of OCL 2.4 (section 9.3): `\n \t \r \b \f \' \" \\`. */
+const ESCAPES: Readonly<Record<string, string>> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  b: '\b',
+  f: '\f',
+  "'": "'",
+  '"': '"',
+  '\\': '\\',
+};
+
+/**
+ * A quoted string: the escapes above, `\uXXXX`, and `''` for a quote (as in SQL; an
+ * extension kept from before escapes were read).
+ */
 function lexString(text: string, start: number, lines: LineMap, tokens: Token[]): void {
   let i = start + 1;
   let value = '';
   while (i < text.length) {
     const c = text[i];
-    if (c === '\\' && text[i + 1] === "'") {
-      value += "'";
-      i += 2;
+    if (c === '\\') {
+      const e = text[i + 1] ?? '';
+      const hex = /^u[0-9a-fA-F]{4}/.exec(text.slice(i + 1, i + 6));
+      if (hex) {
+        value += String.fromCharCode(parseInt(hex[0].slice(1), 16));
+        i += 6;
+      } else if (e in ESCAPES) {
+        value += ESCAPES[e];
+        i += 2;
+      } else {
+        tokens.push({
+          kind: 'error',
+          text: `unknown escape '\\${e}' in a string (write '\\\\' for a backslash)`,
+          pos: lines.position(i),
+          end: i + 2,
+        });
+        return;
+      }
     } else if (c === "'" && text[i + 1] === "'") {
       value += "'";
       i += 2;

@@ -51,6 +51,23 @@ describe('parseConstraints', () => {
     });
   });
 
+  it('binds xor looser than or (OCL 2.4 9.3.2)', () => {
+    const { constraints } = parseConstraints('context Node inv a: true or false xor true');
+    expect(constraints[0]?.body).toMatchObject({ op: 'xor', left: { op: 'or' } });
+  });
+
+  it('reads exponents, big Integers and escapes; refuses an unknown escape', () => {
+    const { constraints } = parseConstraints(
+      "context Node inv a: 3.1e1 = 31 and 99999999999999999999 > 0 and '\\t' <> ''",
+    );
+    expect(constraints[0]?.body).toMatchObject({
+      left: { left: { left: { value: 31 } }, right: { left: { value: 99999999999999999999n } } },
+    });
+    expect(parseConstraints("context Node inv a: '\\q' = ''").diagnostics[0]?.message).toMatch(
+      /1:22: unknown escape '\\q' in a string/,
+    );
+  });
+
   it('reports a syntax error with line and column', () => {
     const { diagnostics } = parseConstraints('context Node inv a:\n  self.params.crf <= ', {
       source: 'mine.ocl',

@@ -1,9 +1,11 @@
 import type {
   BinaryOp,
+  CollectionLiteral,
   Constraint,
   ConstraintSeverity,
   Expr,
   MessagePart,
+  RangePart,
   SourcePosition,
 } from './ast.js';
 import { LineMap, tokenize, type Token } from './lexer.js';
@@ -34,12 +36,18 @@ const MAX_NESTING = 200;
 /** Deepest expression tree the type checker and evaluator are asked to walk. */
 const MAX_DEPTH = 1_000;
 
+const COLLECTION_KINDS: ReadonlySet<string> = new Set(['Set', 'OrderedSet', 'Bag', 'Sequence']);
+
 const SEVERITIES: ReadonlySet<string> = new Set(['error', 'warning', 'info']);
 
-/** Binary operators from loosest to tightest binding; all are left-associative. */
+/**
+ * Binary operators from loosest to tightest binding, as OCL 2.4 section 9.3.2 orders them
+ * (`xor` looser than `or`); all are left-associative.
+ */
 const PRECEDENCE: readonly (readonly BinaryOp[])[] = [
   ['implies'],
-  ['or', 'xor'],
+  ['xor'],
+  ['or'],
   ['and'],
   ['=', '<>'],
   ['<', '<=', '>', '>='],
@@ -288,20 +296,31 @@ class Parser {
     const name = this.expectIdent('a collection operation after "->"');
     this.expectPunct('(');
     if (ITERATOR_OPS.has(name.text)) {
-      let iterator: string | undefined;
-      const first = this.peek();
-      const bar = this.tokens[this.i + 1];
-      if (first.kind === 'ident' && bar?.kind === 'punct' && bar.text === '|') {
-        iterator = first.text;
-        this.i += 2;
-      }
+      const iterators = this.iteratorDeclarations();
+      if (iterators.length > 1 && name.text !== 'forAll' && name.text !== 'exists')
+        throw new ParseError(
+          `only forAll and exists take several iterators, not ${name.text}`,
+          name.pos,
+        );
       const body = this.parseExpr();
       this.expectPunct(')');
-      return this.made(
-        { kind: 'iterator', source, name: name.text, iterator, body, pos: name.pos },
-        source,
-        body,
-      );
+      // `c->forAll(x, y | b)` is `c->forAll(x | c->forAll(y | b))`.
+      let expr: Expr = body;
+      for (let k = Math.max(iterators.length, 1) - 1; k >= 0; k--) {
+        expr = this.made(
+          {
+            kind: 'iterator',
+            source,
+            name: name.text,
+            iterator: iterators[k],
+            body: expr,
+            pos: name.pos,
+          },
+          source,
+          expr,
+        );
+      }
+      return expr;
     }
     const args = this.parseArgList();
     return this.made(
@@ -309,6 +328,29 @@ class Parser {
       source,
       ...args,
     );
+  }
+
+  /** `x |`, `x : T |`, `x, y |`: the iterator names, or none for the implicit form. */
+  private iteratorDeclarations(): string[] {
+    const start = this.i;
+    const names: string[] = [];
+    for (;;) {
+      if (this.peek().kind !== 'ident') break;
+      const name = this.next();
+      if (this.isPunct(':')) {
+        // `x : T` is a declaration; anything else after a name is the body itself.
+        this.typeAnnotation();
+      }
+      names.push(name.text);
+      if (this.isPunct('|')) {
+        this.next();
+        return names;
+      }
+      if (!this.isPunct(',')) break;
+      this.next();
+    }
+    this.i = start;
+    return [];
   }
 
   private parseArgs(): Expr[] {
@@ -339,7 +381,12 @@ class Parser {
     switch (t.kind) {
       case 'number':
         this.next();
-        return { kind: 'literal', value: Number(t.text), pos: t.pos };
+        // An Integer literal has neither fraction nor exponent, and any number of digits.
+        return {
+          kind: 'literal',
+          value: /[.eE]/.test(t.text) ? Number(t.text) : BigInt(t.text),
+          pos: t.pos,
+        };
       case 'string':
         this.next();
         return { kind: 'literal', value: t.text, pos: t.pos };
@@ -366,21 +413,59 @@ class Parser {
 
   private parseIdentPrimary(): Expr {
     const t = this.next();
-    if ((t.text === 'Set' || t.text === 'Sequence') && this.isPunct('{')) {
+    if (COLLECTION_KINDS.has(t.text) && this.isPunct('{')) {
       this.next();
-      const items: Expr[] = [];
+      const items: (Expr | RangePart)[] = [];
+      const children: Expr[] = [];
       while (!this.isPunct('}')) {
-        items.push(this.parseExpr());
+        const first = this.parseExpr();
+        children.push(first);
+        if (this.isPunct('..')) {
+          const dots = this.next();
+          const last = this.parseExpr();
+          children.push(last);
+          items.push({ kind: 'range', first, last, pos: dots.pos });
+        } else {
+          items.push(first);
+        }
         if (!this.isPunct(',')) break;
         this.next();
       }
       this.expectPunct('}');
       return this.made(
-        { kind: 'collectionLiteral', collectionKind: t.text, items, pos: t.pos },
-        ...items,
+        {
+          kind: 'collectionLiteral',
+          collectionKind: t.text as CollectionLiteral['collectionKind'],
+          items,
+          pos: t.pos,
+        },
+        ...children,
       );
     }
     return { kind: 'var', name: t.text, pos: t.pos };
+  }
+
+  /**
+   * A type after `:` in a `let` or an iterator (`Integer`, `Set(String)`), as written, or
+   * undefined when there is none. Values carry their own types; a `let`'s declared type
+   * only tells a null collection from a null object (see the evaluator).
+   */
+  private typeAnnotation(): string | undefined {
+    if (!this.isPunct(':')) return undefined;
+    this.next();
+    let text = this.expectIdent('a type name after ":"').text;
+    if (this.isPunct('(')) {
+      this.next();
+      text += '(';
+      let depth = 1;
+      while (depth > 0 && this.peek().kind !== 'eof') {
+        const t = this.next();
+        if (t.kind === 'punct' && t.text === '(') depth++;
+        else if (t.kind === 'punct' && t.text === ')') depth--;
+        text += t.text;
+      }
+    }
+    return text;
   }
 
   private parseKeywordPrimary(t: Token): Expr {
@@ -392,6 +477,9 @@ class Parser {
       case 'null':
         this.next();
         return { kind: 'literal', value: null, pos: t.pos };
+      case 'invalid':
+        this.next();
+        return { kind: 'invalid', pos: t.pos };
       case 'if': {
         this.next();
         const cond = this.parseExpr();
@@ -408,13 +496,45 @@ class Parser {
         );
       }
       case 'let': {
+        // `let a : T = x, b = y in body` is read as nested lets, each seeing the ones before.
         this.next();
-        const name = this.expectIdent('a variable name after let').text;
-        this.expectPunct('=');
-        const value = this.parseExpr();
+        const bindings: {
+          name: string;
+          value: Expr;
+          pos: SourcePosition;
+          declaredType?: string;
+        }[] = [];
+        for (;;) {
+          const name = this.expectIdent('a variable name after let');
+          const declaredType = this.typeAnnotation();
+          this.expectPunct('=');
+          bindings.push({
+            name: name.text,
+            value: this.parseExpr(),
+            pos: name.pos,
+            ...(declaredType ? { declaredType } : {}),
+          });
+          if (!this.isPunct(',')) break;
+          this.next();
+        }
         this.expectKeyword('in');
-        const body = this.parseExpr();
-        return this.made({ kind: 'let', name, value, body, pos: t.pos }, value, body);
+        let body = this.parseExpr();
+        for (let k = bindings.length - 1; k >= 0; k--) {
+          const b = bindings[k] as (typeof bindings)[number];
+          body = this.made(
+            {
+              kind: 'let',
+              name: b.name,
+              value: b.value,
+              body,
+              pos: k === 0 ? t.pos : b.pos,
+              ...(b.declaredType ? { declaredType: b.declaredType } : {}),
+            },
+            b.value,
+            body,
+          );
+        }
+        return body;
       }
       default:
         throw this.error(`expected an expression but found ${describe(t)}`);
@@ -448,12 +568,8 @@ class Parser {
   private next(): Token {
     const t = this.peek();
     if (t.kind === 'error')
-      throw new ParseError(
-        t.text === 'unterminated string'
-          ? 'unterminated string'
-          : `unexpected character '${t.text}'`,
-        t.pos,
-      );
+      // One character the lexer could not place, or its own message.
+      throw new ParseError(t.text.length > 1 ? t.text : `unexpected character '${t.text}'`, t.pos);
     if (t.kind !== 'eof') this.i++;
     return t;
   }
@@ -483,6 +599,13 @@ class Parser {
     if (this.peek().kind !== 'ident')
       throw this.error(`expected ${what} but found ${describe(this.peek())}`);
     return this.next();
+  }
+
+  /** The whole text must have been read. */
+  expectEnd(): void {
+    const t = this.peek();
+    if (t.kind === 'error') this.next();
+    if (t.kind !== 'eof') throw this.error(`unexpected ${describe(t)} after the expression`);
   }
 
   error(message: string): ParseError {
@@ -518,6 +641,23 @@ function closingBrace(text: string, open: number): number {
     else if (c === '}' && --depth === 0) return i;
   }
   return -1;
+}
+
+/**
+ * Parse one expression on its own (no `context`/`inv`), as the conformance suite and tools
+ * need; a syntax problem is returned, not thrown.
+ */
+export function parseExpression(text: string): { expr?: Expr; problem?: SyntaxProblem } {
+  const lines = new LineMap(text);
+  const parser = new Parser(tokenize(text, lines), 'expression', lines);
+  try {
+    const expr = parser.parseExpr();
+    parser.expectEnd();
+    return { expr };
+  } catch (err) {
+    if (err instanceof ParseError) return { problem: { message: err.message, pos: err.pos } };
+    throw err;
+  }
 }
 
 /** Parse a constraint file into invariants and syntax problems (never throws). */

@@ -52,7 +52,7 @@ describe('typeCheck', () => {
 
   it('reports operators applied to the wrong types', () => {
     expect(problems("context Graph inv a: 'a' + 1 = 2")).toEqual([
-      "1:26 type error: left operand of '+' must be a number, not String (the other operand is Integer)",
+      "1:26 type error: '+' needs two numbers or two Strings, not String and Integer",
     ]);
     expect(problems('context Graph inv a: not 3')).toEqual([
       "1:22 type error: operand of 'not' must be a Boolean, not Integer",

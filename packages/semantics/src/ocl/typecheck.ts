@@ -11,7 +11,16 @@ import { schemaKeys } from './values.js';
 export type OclType =
   | {
       readonly t:
-        'Any' | 'Null' | 'Boolean' | 'Integer' | 'Real' | 'String' | 'Edge' | 'Port' | 'Graph';
+        | 'Any'
+        | 'Null'
+        | 'Invalid'
+        | 'Boolean'
+        | 'Integer'
+        | 'Real'
+        | 'String'
+        | 'Edge'
+        | 'Port'
+        | 'Graph';
     }
   | { readonly t: 'Node' | 'Params'; readonly nodeType?: string }
   | { readonly t: 'Collection'; readonly of: OclType };
@@ -83,8 +92,12 @@ export interface TypeProblem {
 }
 
 const isNumeric = (x: OclType): boolean => x.t === 'Integer' || x.t === 'Real';
-/** Known, and not a maybe-null: only such types can be definitely wrong. */
-const known = (x: OclType): boolean => x.t !== 'Any';
+/**
+ * Known, and not `null` or `invalid`: only such types can be definitely wrong. (The types
+ * of `null` and `invalid` conform to every type, as in OCL 2.4; using them gives invalid at
+ * run time, not a type error.)
+ */
+const known = (x: OclType): boolean => x.t !== 'Any' && x.t !== 'Null' && x.t !== 'Invalid';
 const show = (x: OclType): string => (x.t === 'Collection' ? `Collection(${show(x.of)})` : x.t);
 
 interface Env {
@@ -126,6 +139,21 @@ export function typeCheck(constraint: Constraint, library: NodeLibrary): TypePro
   return checker.problems;
 }
 
+/**
+ * Type problems of one expression with `self` of a context's type (`Graph` by default),
+ * whatever its result type: for tools and the conformance suite.
+ */
+export function checkExpression(
+  expr: Expr,
+  library: NodeLibrary,
+  context = 'Graph',
+): TypeProblem[] {
+  const checker = new Checker(library);
+  const self = contextType(context);
+  checker.type(expr, { vars: new Map([['self', self]]), implicit: self });
+  return checker.problems;
+}
+
 class Checker {
   readonly problems: TypeProblem[] = [];
 
@@ -140,6 +168,8 @@ class Checker {
     switch (e.kind) {
       case 'literal':
         return literalType(e.value);
+      case 'invalid':
+        return { t: 'Invalid' };
       case 'var': {
         const bound = env.vars.get(e.name);
         return bound ?? this.property(env.implicit, e.name, e.pos, true);
@@ -165,13 +195,20 @@ class Checker {
         const b = this.type(e.else, env);
         return a.t === b.t ? a : ANY;
       }
-      case 'let':
+      case 'let': {
+        const value = this.type(e.value, env);
         return this.type(e.body, {
-          vars: new Map(env.vars).set(e.name, this.type(e.value, env)),
+          vars: new Map(env.vars).set(e.name, e.declaredType ? declared(e.declaredType) : value),
           implicit: env.implicit,
         });
+      }
       case 'collectionLiteral': {
-        const items = e.items.map((i) => this.type(i, env));
+        const items = e.items.map((i) => {
+          if (i.kind !== 'range') return this.type(i, env);
+          this.expect(this.type(i.first, env), INTEGER, 'first bound of a range', i.first.pos);
+          this.expect(this.type(i.last, env), INTEGER, 'last bound of a range', i.last.pos);
+          return INTEGER;
+        });
         const first = items[0];
         return collectionOf(first && items.every((i) => i.t === first.t) ? first : ANY);
       }
@@ -215,9 +252,9 @@ class Checker {
     pos: SourcePosition,
   ): OclType {
     for (const a of args) this.type(a, env);
-    if (name === 'oclIsUndefined') return BOOLEAN;
+    if (name === 'oclIsUndefined' || name === 'oclIsInvalid') return BOOLEAN;
     if (source.t === 'Collection') return this.collectionOp(name, source, args, env);
-    if (name === 'size' && known(source) && source.t !== 'String' && source.t !== 'Null') {
+    if (name === 'size' && known(source) && source.t !== 'String') {
       return this.report(
         `type error: size() needs a String or a collection, not ${show(source)}`,
         pos,
@@ -303,6 +340,12 @@ class Checker {
       case '<=':
       case '>':
       case '>=':
+        // null and invalid have no comparison operations (an argument may still be null).
+        if (left.t === 'Null' || left.t === 'Invalid')
+          this.report(
+            `type error: cannot compare ${left.t === 'Null' ? 'null' : 'invalid'} using '${e.op}'`,
+            e.pos,
+          );
         if (
           known(left) &&
           known(right) &&
@@ -315,8 +358,20 @@ class Checker {
           );
         }
         return BOOLEAN;
+      case '-':
+        if (left.t === 'Collection' && right.t === 'Collection') return left;
+        return this.arithmetic(e.op, left, right, e.pos);
       case '+':
-        if (left.t === 'String' && right.t === 'String') return STRING;
+        if (left.t === 'String' || right.t === 'String') {
+          // String + String joins; null conforms to String (and gives invalid at run time).
+          const other = left.t === 'String' ? right : left;
+          if (known(other) && other.t !== 'String')
+            this.report(
+              `type error: '+' needs two numbers or two Strings, not ${show(left)} and ${show(right)}`,
+              e.pos,
+            );
+          return STRING;
+        }
         return this.arithmetic(e.op, left, right, e.pos);
       default:
         return this.arithmetic(e.op, left, right, e.pos);
@@ -353,11 +408,19 @@ class Checker {
   }
 }
 
-function literalType(v: null | boolean | number | string): OclType {
+function literalType(v: null | boolean | bigint | number | string): OclType {
   if (v === null) return { t: 'Null' };
   if (typeof v === 'boolean') return BOOLEAN;
-  if (typeof v === 'number') return Number.isInteger(v) ? INTEGER : { t: 'Real' };
+  if (typeof v === 'bigint') return INTEGER;
+  if (typeof v === 'number') return { t: 'Real' };
   return STRING;
+}
+
+/** The static type a `let` declares: what the checker knows of it, else Any. */
+function declared(text: string): OclType {
+  if (/^(Boolean|Integer|Real|String)$/.test(text)) return { t: text as 'Boolean' };
+  if (/^(Collection|Set|OrderedSet|Bag|Sequence)\(/.test(text)) return collectionOf(ANY);
+  return ANY;
 }
 
 /** A single value used as a collection is a collection of one. */

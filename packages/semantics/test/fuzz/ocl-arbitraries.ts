@@ -54,6 +54,9 @@ const PROPERTIES = [
   'name',
 ];
 const COLLECTION_OPS = [
+  'at(1)',
+  'max()',
+  'including(1)',
   'size()',
   'isEmpty()',
   'notEmpty()',
@@ -97,10 +100,11 @@ const stringLiteral = fc
   .map((s) => `'${s}'`);
 
 const atom = fc.oneof(
-  fc.constantFrom('self', 'null', 'true', 'false', ...VARIABLES),
+  fc.constantFrom('self', 'null', 'invalid', 'true', 'false', ...VARIABLES),
   fc.constantFrom(...PROPERTIES).map((p) => `self.${p}`),
   fc.integer({ min: 0, max: 1_000_000 }).map(String),
   fc.double({ min: 0, max: 1e6, noNaN: true }).map((d) => d.toFixed(2)),
+  fc.constantFrom('3.1e1', '1E-3', '99999999999999999999', "'a\\nb'", "'\\u00e9'"),
   stringLiteral,
 );
 
@@ -132,7 +136,23 @@ export const oclExpression: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((
       fc
         .tuple(expr, fc.constantFrom(...ITERATORS), fc.constantFrom(...VARIABLES), expr)
         .map(([a, op, v, body]) => `(${a})->${op}(${v} | ${body})`),
-      fc.array(expr, { maxLength: 3 }).map((items) => `Set{${items.join(', ')}}`),
+      fc
+        .tuple(
+          fc.constantFrom('Set', 'OrderedSet', 'Bag', 'Sequence'),
+          fc.array(
+            fc.oneof(
+              expr,
+              fc.tuple(expr, expr).map(([a, b]) => `${a}..${b}`),
+            ),
+            {
+              maxLength: 3,
+            },
+          ),
+        )
+        .map(([kind, items]) => `${kind}{${items.join(', ')}}`),
+      fc
+        .tuple(expr, fc.constantFrom('oclIsInvalid()', 'toString()', 'abs()', 'div(2)'))
+        .map(([a, op]) => `(${a}).${op}`),
     ),
   };
 }).expr;
