@@ -219,6 +219,12 @@ export interface NodeTypeDef<P = Record<string, unknown>> {
    * `compile` is never called for such a node.
    */
   readonly passThrough?: boolean;
+  /**
+   * Upload ids this node's parameters name (a watermark image): the runtime puts each into the
+   * run directory as `assets/<uploadId>` before the run starts, and refuses a run naming an
+   * upload that does not exist.
+   */
+  assets?(params: P): readonly string[];
 }
 
 /** The node types known to a graph: the library, or a test's own. */

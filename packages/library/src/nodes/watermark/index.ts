@@ -49,4 +49,5 @@ export const watermark = videoFilter<WatermarkParams>({
   },
   costFactor: () => 0.05,
   temporal: () => false,
+  assets: (p) => (p.image === undefined ? [] : [p.image]),
 });
