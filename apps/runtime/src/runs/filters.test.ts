@@ -196,4 +196,27 @@ describe('video filters fused into the encode, on real video', () => {
     );
     expect(psnr).toBeGreaterThanOrEqual(45);
   }, 300_000);
+
+  it('burns the same source timecode into chunks as into the whole video', async () => {
+    const video = await upload(clip, 'clip.mp4');
+    const filters: Array<[string, string, Params]> = [
+      ['tc', 'text', { position: 'top-left', margin: 0, box: true }],
+    ];
+    const chunked = await runGraph(graph(filters), video.uploadId);
+    const whole = await runGraph(graph(filters, { segments: 1 }), video.uploadId);
+    // Only the corner with the timecode: a chunk restarting at 00:00:00 would differ there.
+    const region = 'crop=280:56:0:0';
+    // prettier-ignore
+    const psnrOf = async (a: string, b: string) => {
+      const { stderr } = await run('ffmpeg', [
+        '-hide_banner', '-nostdin', '-i', a, '-i', b,
+        '-lavfi', `[0:v]${region}[a];[1:v]${region}[b];[a][b]psnr`, '-f', 'null', '-',
+      ]);
+      return Number(/PSNR .*average:([\d.]+|inf)/.exec(stderr)?.[1]?.replace('inf', 'Infinity'));
+    };
+    expect(await psnrOf(chunked.output, whole.output)).toBeGreaterThanOrEqual(40);
+    // The check can fail: the clip without the timecode differs clearly in that corner.
+    const bare = await runGraph(graph([]), video.uploadId);
+    expect(await psnrOf(bare.output, whole.output)).toBeLessThan(25);
+  }, 300_000);
 });
