@@ -38,6 +38,14 @@ export interface VideoFilterDef<P> extends NodeTypeDef<P> {
    * the whole video (it looks at neighbouring frames or changes frame timing).
    */
   temporal(params: P): boolean;
+  /** The frame size out of the filter for a frame size in, when it changes it (for costs). */
+  size?(params: P, input: FrameSize): FrameSize;
+}
+
+/** A frame size in pixels. */
+export interface FrameSize {
+  readonly width: number;
+  readonly height: number;
 }
 
 /** Build a video filter node type from its specific parts. */

@@ -96,3 +96,37 @@ describe('filters fused into the encode', () => {
     expect(nlmeans / plain).toBeCloseTo(5, 9);
   });
 });
+
+describe('the encode’s cost after fused filters', () => {
+  const calibration: Calibration = {
+    encodeSecondsPerSecond: 1,
+    copySecondsPerSecond: 0.02,
+    taskOverheadSeconds: 0,
+  };
+  const p = encode.params.parse({});
+  const seconds = (filters: FilterStep[]) =>
+    encode.estimateSeconds(
+      p,
+      { durationSeconds: 10, width: 3840, height: 2160, filters },
+      calibration,
+    );
+
+  it('counts the pixels the filters leave: 4K scaled to 720 lines costs a ninth, plus the scale', () => {
+    const ratio = seconds([step('scale', { height: 720 })]) / seconds([]);
+    expect(ratio).toBeCloseTo((1 / 9) * 1.05, 9);
+  });
+
+  it('follows crop and pad sizes, and never scales up unless allowed', () => {
+    const crop = seconds([step('crop', { width: 1280, height: 720 })]) / seconds([]);
+    expect(crop).toBeCloseTo((1 / 9) * 1.01, 9);
+    const up = seconds([step('scale', { width: 7680 })]) / seconds([]);
+    expect(up).toBeCloseTo(1.05, 9);
+    const allowed = seconds([step('scale', { width: 7680, upscale: 'allow' })]) / seconds([]);
+    expect(allowed).toBeCloseTo(4 * 1.05, 9);
+    const padded = seconds([
+      step('crop', { width: 1280, height: 720 }),
+      step('pad', { width: 1920, height: 1080 }),
+    ]);
+    expect(padded / seconds([])).toBeCloseTo((1 / 4) * 1.03, 9);
+  });
+});

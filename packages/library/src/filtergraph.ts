@@ -1,5 +1,5 @@
 import type { FilterStep, MediaInfo, Token } from '@reelflow/fbp-model';
-import type { VideoFilter, VideoFilterDef } from './filter.js';
+import type { FrameSize, VideoFilter, VideoFilterDef } from './filter.js';
 import { crop } from './nodes/crop/index.js';
 import { deinterlace } from './nodes/deinterlace/index.js';
 import { denoise } from './nodes/denoise/index.js';
@@ -56,6 +56,21 @@ export function filterCostFactor(media: Pick<MediaInfo, 'filters'>): number {
     const parsed = def?.params.safeParse(step.params);
     return sum + (def && parsed?.success ? def.costFactor(parsed.data) : 0);
   }, 0);
+}
+
+/**
+ * The frame size after the steps fused into an encode (scale, crop, pad change it), for the
+ * encode's cost; the media as given when its size is unknown or a step is invalid.
+ */
+export function filteredMedia(media: MediaInfo): MediaInfo {
+  if (media.width === undefined || media.height === undefined) return media;
+  let size: FrameSize = { width: media.width, height: media.height };
+  for (const step of media.filters ?? []) {
+    const def = byType.get(step.type);
+    const parsed = def?.params.safeParse(step.params);
+    if (def?.size && parsed?.success) size = def.size(parsed.data, size);
+  }
+  return { ...media, width: size.width, height: size.height };
 }
 
 /** The part of an ffmpeg command that filters the video of input 0. */

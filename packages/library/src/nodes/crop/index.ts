@@ -42,4 +42,5 @@ export const crop = videoFilter<CropParams>({
   }),
   costFactor: () => 0.01,
   temporal: () => false,
+  size: (p) => ({ width: p.width, height: p.height }),
 });

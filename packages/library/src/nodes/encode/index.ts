@@ -9,7 +9,7 @@ import type {
 } from '@reelflow/fbp-model';
 import { onlyInput, task, taskParams } from '../../common.js';
 import { FFMPEG_HEAD, PROGRESS_ARGS, seconds, writeArgs } from '../../ffmpeg.js';
-import { filterCostFactor, tokenFilters, videoGraph } from '../../filtergraph.js';
+import { filterCostFactor, filteredMedia, tokenFilters, videoGraph } from '../../filtergraph.js';
 import { MKV, TS, type ChunkFormat } from '../../formats.js';
 import { locate, pad5, viaOf, workDir } from '../../paths.js';
 
@@ -302,7 +302,8 @@ function estimateSeconds(p: EncodeParams, media: MediaInfo, calibration: Calibra
   const work =
     media.durationSeconds *
     calibration.encodeSecondsPerSecond *
-    (outputPixels(p, media) / REFERENCE_PIXELS) *
+    // The encoder sees the frames as the fused filters left them (scaled, cropped, padded).
+    (outputPixels(p, filteredMedia(media)) / REFERENCE_PIXELS) *
     PRESET_COST[p.preset] *
     CODEC_COST[p.codec] *
     hardware *

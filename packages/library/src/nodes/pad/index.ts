@@ -42,4 +42,5 @@ export const pad = videoFilter<PadParams>({
   }),
   costFactor: () => 0.02,
   temporal: () => false,
+  size: (p) => ({ width: p.width, height: p.height }),
 });

@@ -51,4 +51,15 @@ export const scale = videoFilter<ScaleParams>({
       : { chain: `scale=w=${sideExpr(p, 'iw', p.width)}:h=${sideExpr(p, 'ih', p.height)}` },
   costFactor: () => 0.05,
   temporal: () => false,
+  size: (p, input) => {
+    const fit = (asked: number | undefined, own: number) =>
+      asked === undefined ? undefined : p.upscale === 'never' ? Math.min(own, asked) : asked;
+    const width = fit(p.width, input.width);
+    const height = fit(p.height, input.height);
+    const aspect = input.width / input.height;
+    return {
+      width: width ?? (height === undefined ? input.width : height * aspect),
+      height: height ?? (width === undefined ? input.height : width / aspect),
+    };
+  },
 });
