@@ -169,7 +169,7 @@ function scaleFilter(p: EncodeParams): string | undefined {
   return `scale=${p.width ?? -2}:${p.height ?? -2}`;
 }
 
-/** The encode's own filters, after those of the chunk's filter nodes: its scale, the upload. */
+/** The encode's own filters, after those of the chunk's filter nodes: its scale, then the VAAPI upload. */
 function ownFilters(p: EncodeParams): string[] {
   const scale = scaleFilter(p);
   return [
