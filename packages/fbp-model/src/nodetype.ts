@@ -40,6 +40,18 @@ export interface ChunkGroup {
 }
 
 /**
+ * A step of work a pass-through node (`NodeTypeDef.passThrough`) left on a token for the
+ * task that consumes it: the node, its type and its parameters (defaults filled in). Plain
+ * data, never a command or a filter string: the consuming node type validates `params` again
+ * with the step type's schema before it builds anything from them.
+ */
+export interface FilterStep {
+  readonly node: string;
+  readonly type: string;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/**
  * A token: one piece of data on an edge. `path` is relative to the run directory; how a
  * task reaches it (shared volume or HTTP) is decided by `via`.
  */
@@ -57,6 +69,12 @@ export interface Token {
   readonly height?: number;
   readonly codec?: string;
   readonly bytes?: number;
+  /**
+   * Work still to be done on this token, in order: steps of the pass-through nodes it went
+   * through. The task that consumes the token carries them out (an encode puts them in its
+   * filter graph); tokens a task produces carry none.
+   */
+  readonly filters?: readonly FilterStep[];
 }
 
 /** Facts about the media a task works on, used by cost estimates. */
@@ -64,6 +82,8 @@ export interface MediaInfo {
   readonly durationSeconds: number;
   readonly width?: number;
   readonly height?: number;
+  /** Steps fused into the task (the consumed token's `filters`), for their cost. */
+  readonly filters?: readonly FilterStep[];
 }
 
 export interface Mount {
@@ -192,6 +212,19 @@ export interface NodeTypeDef<P = Record<string, unknown>> {
    * instead of scheduling them on the cluster, where start-up would cost more than the work.
    */
   readonly light?: boolean;
+  /**
+   * Runs no task of its own (a `map` node): the engine passes each token on at once, with
+   * this node's `FilterStep` appended to the token's `filters`, and the task that consumes
+   * the token downstream does the work (an encode fuses video filters into its filter graph).
+   * `compile` is never called for such a node.
+   */
+  readonly passThrough?: boolean;
+  /**
+   * Upload ids this node's parameters name (a watermark image): the runtime puts each into the
+   * run directory as `assets/<uploadId>` before the run starts, and refuses a run naming an
+   * upload that does not exist.
+   */
+  assets?(params: P): readonly string[];
 }
 
 /** The node types known to a graph: the library, or a test's own. */

@@ -89,6 +89,8 @@ export const UploadResponseSchema = z.object({
   name: z.string(),
   size: z.number().int().nonnegative(),
   durationSeconds: z.number().nonnegative(),
+  /** `image` for a still image (a watermark; duration 0), else a video. */
+  kind: z.enum(['video', 'image']).optional(),
 });
 export type UploadResponse = z.infer<typeof UploadResponseSchema>;
 

@@ -5,6 +5,7 @@
  */
 import { createLibrary, type NodeLibrary } from '@reelflow/fbp-model';
 import { encode } from './nodes/encode/index.js';
+import { videoFilters } from './filtergraph.js';
 import { merge } from './nodes/merge/index.js';
 import { probe } from './nodes/probe/index.js';
 import { quality } from './nodes/quality/index.js';
@@ -47,16 +48,53 @@ export {
   taskParams,
   type TaskParams,
 } from './common.js';
+export { scale, type ScaleParams } from './nodes/scale/index.js';
+export { crop, type CropParams } from './nodes/crop/index.js';
+export { pad, type PadParams } from './nodes/pad/index.js';
+export { fps, type FpsParams } from './nodes/fps/index.js';
+export { deinterlace, type DeinterlaceParams } from './nodes/deinterlace/index.js';
+export { denoise, type DenoiseParams } from './nodes/denoise/index.js';
+export { watermark, type WatermarkParams } from './nodes/watermark/index.js';
+export { text, TEXT_PATTERN, type TextParams } from './nodes/text/index.js';
+export {
+  videoFilters,
+  VIDEO_FILTER_TYPES,
+  tokenFilters,
+  filterCostFactor,
+  videoGraph,
+  type VideoGraphArgs,
+} from './filtergraph.js';
+export { COLOR_NAMES, CORNERS, type VideoFilter, type VideoFilterDef } from './filter.js';
 export { parseSegmentList, outputTokens, type SegmentEntry } from './tokens.js';
 export { hlsPlaylist, type HlsSegment } from './hls.js';
-export { safeName, workDir, outputDir, locate, assertRunPath, type Via } from './paths.js';
+export {
+  safeName,
+  workDir,
+  outputDir,
+  locate,
+  assertRunPath,
+  assetPath,
+  ASSETS_DIR,
+  UPLOAD_ID_PATTERN,
+  type Via,
+} from './paths.js';
 export { chunkFormatForCodec, type ChunkFormat } from './formats.js';
 export * from './constraints/index.js';
 /** Test helpers, for this package's tests and others'. */
 export { compileNode, videoToken, chunkToken, type CompileOptions } from './testing.js';
 
 /** Every node type of the library, in palette order. */
-export const nodeTypes = [source, split, transfer, encode, merge, stream, probe, quality] as const;
+export const nodeTypes = [
+  source,
+  split,
+  transfer,
+  encode,
+  ...videoFilters,
+  merge,
+  stream,
+  probe,
+  quality,
+] as const;
 
 /** The library of node types that validation, simulation and the runtime look types up in. */
 export const library: NodeLibrary = createLibrary(withConstraints(nodeTypes));

@@ -46,29 +46,34 @@ describe('library', () => {
     },
   );
 
-  it.each(
-    nodeTypes.filter((d) => d.type !== 'source').map((d) => [d.type, d as NodeTypeDef] as const),
-  )('%s costs no less for longer media and takes at least one core', (_t, def) => {
-    const p = def.params.parse({});
-    const short = def.estimateSeconds(p, { durationSeconds: 10 }, calibration);
-    expect(short).toBeGreaterThan(0);
-    // Only a probe reads headers alone, whatever the length.
-    const longer = def.estimateSeconds(p, { durationSeconds: 20 }, calibration);
-    if (def.type === 'probe') expect(longer).toBe(short);
-    else expect(longer).toBeGreaterThan(short);
-    expect(def.cores(p)).toBeGreaterThanOrEqual(1);
-  });
+  // Pass-through types (video filters) run no task: the encode running them is charged.
+  const tasked = nodeTypes.filter((d) => d.type !== 'source' && !('passThrough' in d));
 
-  it.each(
-    nodeTypes.filter((d) => d.type !== 'source').map((d) => [d.type, d as NodeTypeDef] as const),
-  )('%s pays the light-task overhead exactly when it is light', (_t, def) => {
-    const p = def.params.parse({});
-    const media = { durationSeconds: 10 };
-    const nearby = { ...calibration, lightTaskOverheadSeconds: 0.05 };
-    const saved =
-      def.estimateSeconds(p, media, calibration) - def.estimateSeconds(p, media, nearby);
-    expect(saved).toBeCloseTo(def.light ? 0.95 : 0, 9);
-  });
+  it.each(tasked.map((d) => [d.type, d as NodeTypeDef] as const))(
+    '%s costs no less for longer media and takes at least one core',
+    (_t, def) => {
+      const p = def.params.parse({});
+      const short = def.estimateSeconds(p, { durationSeconds: 10 }, calibration);
+      expect(short).toBeGreaterThan(0);
+      // Only a probe reads headers alone, whatever the length.
+      const longer = def.estimateSeconds(p, { durationSeconds: 20 }, calibration);
+      if (def.type === 'probe') expect(longer).toBe(short);
+      else expect(longer).toBeGreaterThan(short);
+      expect(def.cores(p)).toBeGreaterThanOrEqual(1);
+    },
+  );
+
+  it.each(tasked.map((d) => [d.type, d as NodeTypeDef] as const))(
+    '%s pays the light-task overhead exactly when it is light',
+    (_t, def) => {
+      const p = def.params.parse({});
+      const media = { durationSeconds: 10 };
+      const nearby = { ...calibration, lightTaskOverheadSeconds: 0.05 };
+      const saved =
+        def.estimateSeconds(p, media, calibration) - def.estimateSeconds(p, media, nearby);
+      expect(saved).toBeCloseTo(def.light ? 0.95 : 0, 9);
+    },
+  );
 
   it('marks the stream-copy node types light, and only them', () => {
     const light = nodeTypes.filter((d) => d.light).map((d) => d.type);

@@ -93,3 +93,17 @@ export function extensionOf(path: string): string {
   const dot = name.lastIndexOf('.');
   return dot <= 0 ? '' : name.slice(dot + 1).toLowerCase();
 }
+
+/** An upload id as the runtime makes them (a random UUID). */
+export const UPLOAD_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The folder of the run directory the runtime puts a run's assets (uploaded images) into. */
+export const ASSETS_DIR = 'assets';
+
+/** Where an upload used by a node (a watermark image) sits in the run directory. */
+export function assetPath(uploadId: string): string {
+  if (!UPLOAD_ID_PATTERN.test(uploadId)) {
+    throw new Error(`${JSON.stringify(uploadId)} is not an upload id`);
+  }
+  return `${ASSETS_DIR}/${uploadId}`;
+}

@@ -90,6 +90,30 @@ export async function probeMedia(
   };
 }
 
+/** Image codecs a still upload (a watermark) may have: PNG (with alpha) and JPEG. */
+const STILL_CODECS = new Set(['png', 'mjpeg']);
+
+/**
+ * Probe a still image (a watermark upload): one PNG or JPEG picture. Throws a MediaError
+ * saying what the file is not otherwise.
+ */
+export async function probeImage(
+  path: string,
+  timeoutMs = 60_000,
+): Promise<{ width?: number; height?: number; codec: string }> {
+  const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path];
+  const { json, stderr } = await runProbe(args, timeoutMs);
+  const streams = json?.streams ?? [];
+  const still = streams[0];
+  const single = streams.length === 1 && /_pipe$|^image2$/.test(json?.format?.format_name ?? '');
+  if (!still?.codec_name || !single || !STILL_CODECS.has(still.codec_name)) {
+    throw new MediaError(
+      `not a PNG or JPEG image (${firstLine(stderr) || json?.format?.format_name || 'unreadable'})`,
+    );
+  }
+  return { width: still.width, height: still.height, codec: still.codec_name };
+}
+
 /**
  * Decode the last seconds of a file and report the first error line, or undefined when it is
  * clean. Catches truncated files whose header still looks fine (their index points past the

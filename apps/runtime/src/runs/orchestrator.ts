@@ -30,7 +30,7 @@ import { outputTokensFor } from './tokens.js';
 import { IncrementalStream } from './incremental.js';
 import { EngineJournal } from './engine-journal.js';
 import type { UploadTracker } from './upload-tracker.js';
-import { LABEL_VIA } from '@reelflow/library';
+import { assetPath, LABEL_VIA } from '@reelflow/library';
 
 /** Does this task write its outputs through the runtime's file routes? */
 const pushesOverHttp = (spec: TaskSpec): boolean =>
@@ -175,6 +175,11 @@ export class RunOrchestrator {
       return this.apply({ type: 'abort', reason: (err as Error).message });
     }
     if (isTerminalRunState(this.run.state)) return; // cancelled while probing
+    try {
+      await this.stageAssets();
+    } catch (err) {
+      return this.apply({ type: 'abort', reason: (err as Error).message });
+    }
     this.apply({ type: 'phase', state: 'deploying' });
     this.startLifespan();
     const sources = this.run.graph.nodes.filter(
@@ -655,6 +660,32 @@ export class RunOrchestrator {
         `the run exceeded the maximum lifespan of ${Math.round(ms / 1000)} s and was stopped`,
       );
     }, ms);
+  }
+
+  /**
+   * Put the uploads the graph's nodes name (`NodeTypeDef.assets`: a watermark image) into the
+   * run directory as `assets/<uploadId>`, where their tasks look for them.
+   */
+  private async stageAssets(): Promise<void> {
+    for (const node of this.run.graph.nodes) {
+      const def = this.deps.library.get(node.type);
+      if (!def?.assets) continue;
+      for (const uploadId of def.assets(def.params.parse(node.params))) {
+        const upload = this.deps.store.getUpload(uploadId);
+        if (!upload) {
+          throw new Error(
+            `node ${node.id} names upload ${uploadId}, which does not exist: upload the file (POST /api/uploads) and use the uploadId it answers`,
+          );
+        }
+        const target = resolveInside(this.dir.root, assetPath(uploadId));
+        if (target === undefined) throw new Error(`upload id ${uploadId} is not a safe name`);
+        await mkdir(dirname(target), { recursive: true });
+        await link(upload.path, target).catch(async (err: NodeJS.ErrnoException) => {
+          if (err.code === 'EEXIST') return;
+          await copyFile(upload.path, target);
+        });
+      }
+    }
   }
 
   private async prepareInput(): Promise<Token> {

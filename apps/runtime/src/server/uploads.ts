@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
 import busboy from 'busboy';
 import type { UploadResponse } from '@reelflow/fbp-model';
-import { MediaError, probeMedia, tailDecodeError } from '../runs/media.js';
+import { MediaError, probeImage, probeMedia, tailDecodeError } from '../runs/media.js';
 import type { Store } from '../store/store.js';
 import { HttpError } from './errors.js';
 
@@ -118,20 +118,30 @@ function receive(req: Request, opts: UploadOptions, id: string): Promise<Receive
   });
 }
 
-/** Probe a received file: a video with a duration whose end decodes, or a clear 4xx. */
-async function checkVideo(path: string, size: number): Promise<number> {
+/**
+ * Probe a received file: a video with a duration whose end decodes, or a still PNG/JPEG image
+ * (a watermark; duration 0), or a clear 4xx.
+ */
+async function checkUpload(
+  path: string,
+  size: number,
+): Promise<{ durationSeconds: number; kind: 'video' | 'image' }> {
   if (size === 0) throw new HttpError(400, 'the uploaded file is empty');
   let duration: number;
   try {
     duration = (await probeMedia(path)).durationSeconds;
   } catch (err) {
-    if (err instanceof MediaError)
-      throw new HttpError(415, `the upload is not a usable video: ${err.message}`);
-    throw err;
+    if (!(err instanceof MediaError)) throw err;
+    const image = await probeImage(path).then(
+      () => true,
+      () => false,
+    );
+    if (image) return { durationSeconds: 0, kind: 'image' };
+    throw new HttpError(415, `the upload is not a usable video or image: ${err.message}`);
   }
   const tail = await tailDecodeError(path);
   if (tail) throw new HttpError(422, `the video is truncated or corrupt: ${tail}`);
-  return duration;
+  return { durationSeconds: duration, kind: 'video' };
 }
 
 /** `POST /api/uploads`: 201 `{ uploadId, name, size, durationSeconds }`. */
@@ -144,7 +154,7 @@ export async function handleUpload(
   const id = randomUUID();
   try {
     const received = await receive(req, opts, id);
-    const durationSeconds = await checkVideo(received.path, received.size);
+    const { durationSeconds, kind } = await checkUpload(received.path, received.size);
     const finalPath = received.path.replace(/\.part$/, '');
     await rename(received.path, finalPath);
     const record = opts.store.putUpload({
@@ -159,6 +169,7 @@ export async function handleUpload(
       name: record.name,
       size: record.size,
       durationSeconds,
+      kind,
     };
     res.status(201).json(body);
   } catch (err) {

@@ -1,4 +1,5 @@
 import type { NodeTypeDef } from '@reelflow/fbp-model';
+import { VIDEO_FILTER_TYPES } from '../filtergraph.js';
 
 /**
  * Built-in rules of this library's node types, stated in the constraint language
@@ -89,10 +90,58 @@ context stream inv codec-container-mismatch
   ${STREAM_UNFIT}->isEmpty()
 `;
 
+const FILTERS = setOf(VIDEO_FILTER_TYPES);
+/** Nodes after `self` that neither run its filter (an encode) nor pass it on (another filter). */
+const NOT_FUSING = `self.successors->reject(n | n.type = 'encode' or ${FILTERS}->includes(n.type))`;
+
+/** The rules of every video filter type (docs/filters.md). */
+const filterConstraints = (type: string): string => `
+-- A filter runs inside the encode after it; a merge, transfer or stream only copies streams.
+context ${type} inv filter-without-encode
+  '${type} {self.id} must feed an encode, directly or through other filters (it runs inside that encode''s filter graph), but it feeds ${inMessage(`${NOT_FUSING}.id`)}${inMessage("if self.successors->isEmpty() then 'nothing' else '' endif")}; put an encode after it':
+  self.successors->notEmpty() and ${NOT_FUSING}->isEmpty()
+`;
+
+/**
+ * The rules of a temporal filter: without wholeVideo it restarts at each chunk (a warning:
+ * the output is valid, frames near the joins differ from a whole-video run); with wholeVideo
+ * the split feeding it must make one segment. `when` limits both to some parameters.
+ */
+const temporalConstraints = (type: string, why: string, when = 'true'): string => `
+context ${type} inv chunk-unsafe-filter warning
+  '${type} {self.id} ${why}, so on chunks its output near each chunk boundary differs from the whole video; set wholeVideo: true (and segments: 1 on the split) if that matters':
+  (${when}) implies self.params.wholeVideo = true
+
+context ${type} inv whole-video-after-split
+  '${type} {self.id} asks for the whole video (wholeVideo: true), but split ${inMessage(`${CHUNK_ORIGINS}->reject(s | s.params.segments = 1).id`)} cuts it into several chunks; set segments: 1 on it':
+  self.params.wholeVideo = true implies ${CHUNK_ORIGINS}->forAll(s | s.params.segments = 1)
+`;
+
+/** Extra rules of the filters whose output depends on neighbouring frames. */
+const TEMPORAL: Readonly<Record<string, string>> = {
+  fps: temporalConstraints('fps', 'drops or repeats frames on a grid that restarts at each chunk'),
+  deinterlace: temporalConstraints('deinterlace', 'reads the neighbouring fields (bwdif)'),
+  denoise: temporalConstraints(
+    'denoise',
+    'averages across frames (temporal: true)',
+    'self.params.temporal = true',
+  ),
+};
+
 /** The built-in constraints of each node type, by type name. */
 export const NODE_TYPE_CONSTRAINTS: Readonly<Record<string, string>> = {
   merge: MERGE_CONSTRAINTS,
   stream: STREAM_CONSTRAINTS,
+  ...Object.fromEntries(
+    VIDEO_FILTER_TYPES.map((type) => [type, filterConstraints(type) + (TEMPORAL[type] ?? '')]),
+  ),
+  watermark:
+    filterConstraints('watermark') +
+    `
+context watermark inv watermark-image-missing
+  'watermark {self.id} has no image: upload one (POST /api/uploads) and set image to its upload id':
+  not self.params.image.oclIsUndefined()
+`,
 };
 
 /**

@@ -136,7 +136,8 @@ const doneCount = (node: NodeRuntime): number => node.counts.done + node.emitted
 /** How many firings the node will have: known once no more tokens can arrive. */
 function total(info: NodeInfo, node: NodeRuntime): number | null {
   if (info.firing === 'source') return 1;
-  return node.closed && node.held === 0 ? node.tasks.size : null;
+  // A pass-through node's firings are the tokens it passed on.
+  return node.closed && node.held === 0 ? node.tasks.size + node.emitted : null;
 }
 
 /** The task behind a key in the draft, with its node. */

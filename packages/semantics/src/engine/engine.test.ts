@@ -217,6 +217,108 @@ describe('firing rules', () => {
   });
 });
 
+describe('pass-through nodes', () => {
+  const filtered = () =>
+    buildGraph(
+      {
+        src: 'source',
+        split: 'split',
+        a: ['filter', { strength: 3 }],
+        b: 'filter',
+        enc: 'encode',
+        merge: 'merge',
+        out: 'stream',
+      },
+      [
+        ['src', 'split'],
+        ['split', 'a'],
+        ['a', 'b'],
+        ['b', 'enc'],
+        ['enc', 'merge'],
+        ['merge', 'out'],
+      ],
+    );
+
+  it('runs no task and hands the next task each token with the steps appended in order', () => {
+    const h = new EngineHarness(filtered());
+    h.start();
+    h.complete('split:0', 3);
+    expect(listTasks(h.state, 'a')).toHaveLength(0);
+    expect(listTasks(h.state, 'b')).toHaveLength(0);
+    const encodes = launches(h.effects).filter((l) => l.firing.nodeId === 'enc');
+    expect(encodes).toHaveLength(3);
+    expect(encodes.map((l) => l.firing.inputs[0]!.group!.index)).toEqual([0, 1, 2]);
+    for (const l of encodes) {
+      expect(l.firing.inputs[0]!.filters).toEqual([
+        { node: 'a', type: 'filter', params: { strength: 3 } },
+        { node: 'b', type: 'filter', params: { strength: 1 } },
+      ]);
+    }
+    expect(launches(h.effects).some((l) => l.firing.nodeType === 'filter')).toBe(false);
+    h.drain();
+    expect(h.state.run.state).toBe('succeeded');
+    expect(listTasks(h.state, 'merge')[0]!.inputs.every((t) => t.filters === undefined)).toBe(true);
+  });
+
+  it('is done with one firing per token passed on, once its input closes', () => {
+    const h = new EngineHarness(filtered());
+    h.start();
+    const effects = h.complete('split:0', 4);
+    expect(notifications(effects, 'node:state')).toContainEqual({
+      type: 'node:state',
+      nodeId: 'a',
+      state: 'done',
+      done: 4,
+      total: 4,
+    });
+    expect(nodeState(h.state, 'b')).toBe('done');
+  });
+
+  it('gives the step to every branch after it (two encodes of one filtered stream)', () => {
+    const graph = buildGraph(
+      {
+        src: 'source',
+        split: 'split',
+        f: 'filter',
+        lo: 'encode',
+        hi: 'encode',
+        m1: 'merge',
+        m2: 'merge',
+      },
+      [
+        ['src', 'split'],
+        ['split', 'f'],
+        ['f', 'lo'],
+        ['f', 'hi'],
+        ['lo', 'm1'],
+        ['hi', 'm2'],
+      ],
+    );
+    const h = new EngineHarness(graph, testLibrary(), { capacity: 10 });
+    h.start();
+    h.drain(2);
+    for (const id of ['lo', 'hi']) {
+      const tasks = listTasks(h.state, id);
+      expect(tasks).toHaveLength(2);
+      expect(tasks.every((t) => t.inputs[0]!.filters?.[0]?.node === 'f')).toBe(true);
+    }
+    expect(h.state.run.state).toBe('succeeded');
+  });
+
+  it('keeps the steps through a JSON round-trip of the state', () => {
+    const h = new EngineHarness(filtered());
+    h.start();
+    const revived = JSON.parse(JSON.stringify(h.state)) as EngineState;
+    const { effects } = step(revived, {
+      type: 'taskSucceeded',
+      key: 'split:0',
+      outputs: [{ id: 'c', dataType: 'chunk', path: 'c.ts' }],
+    });
+    const enc = launches(effects).find((l) => l.firing.nodeId === 'enc');
+    expect(enc?.firing.inputs[0]!.filters?.map((f) => f.node)).toEqual(['a', 'b']);
+  });
+});
+
 describe('deadlock', () => {
   it('reports tokens stuck at a join that receives a whole video, and fails the run', () => {
     const h = new EngineHarness(

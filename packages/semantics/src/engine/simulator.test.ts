@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSimulator, simulateGraph } from './simulator.js';
 import { DEFAULT_CALIBRATION } from './cost.js';
+import { createLibrary } from '@reelflow/fbp-model';
 import { buildGraph, pipelineGraph, testLibrary } from './testing.js';
 
 const library = testLibrary();
@@ -167,5 +168,49 @@ describe('simulator', () => {
     const attempts = sim.trace.filter((e) => e.node === 'enc');
     expect(attempts.map((e) => e.failed)).toEqual(['crash', undefined]);
     expect(attempts[1]!.start - attempts[0]!.end).toBeCloseTo(5, 9);
+  });
+});
+
+describe('pass-through nodes in simulation', () => {
+  const graph = (filters: number) =>
+    buildGraph(
+      {
+        src: 'source',
+        split: 'split',
+        ...Object.fromEntries(Array.from({ length: filters }, (_, i) => [`f${i}`, 'filter'])),
+        enc: 'encode',
+        merge: 'merge',
+        out: 'stream',
+      },
+      [
+        ['src', 'split'],
+        ...Array.from({ length: filters }, (_, i): [string, string] => [
+          i === 0 ? 'split' : `f${i - 1}`,
+          `f${i}`,
+        ]),
+        [filters === 0 ? 'split' : `f${filters - 1}`, 'enc'],
+        ['enc', 'merge'],
+        ['merge', 'out'],
+      ],
+    );
+  // The stand-in encode, costed by the steps fused into it: 1 s plus 1 s per filter.
+  const costed = createLibrary(
+    library
+      .types()
+      .map((def) =>
+        def.type === 'encode'
+          ? { ...def, estimateSeconds: (_p, media) => 1 + (media.filters?.length ?? 0) }
+          : def,
+      ),
+  );
+
+  it('fires no task for a filter and charges its step to the encode that consumes the token', () => {
+    const plain = simulateGraph(graph(0), costed, { chunks: 2, workers: 1, cores: 2 });
+    const two = simulateGraph(graph(2), costed, { chunks: 2, workers: 1, cores: 2 });
+    expect(two.trace.map((e) => e.node)).toEqual(plain.trace.map((e) => e.node));
+    expect(two.firings).toMatchObject({ f0: 0, f1: 0, enc: 2 });
+    expect(two.deadlock).toBe(false);
+    // Two chunks, each encode 2 s longer on the same one worker.
+    expect(two.makespanSeconds - plain.makespanSeconds).toBeCloseTo(4 / 2, 6);
   });
 });

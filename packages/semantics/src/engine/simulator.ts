@@ -171,10 +171,12 @@ function syntheticOutputs(options: SimulatorOptions, model: NodeModel, firing: F
         group: { id: `${id}#${firing.index}`, origin: id, index: i, count },
       }));
     }
-    case 'map':
-      return first
-        ? [{ ...first, id: key, path: `${id}/${first.path.split('/').pop() ?? key}` }]
-        : [];
+    case 'map': {
+      if (!first) return [];
+      // The task carried out the steps the token brought (filters fused into an encode).
+      const { filters: _done, ...rest } = first;
+      return [{ ...rest, id: key, path: `${id}/${first.path.split('/').pop() ?? key}` }];
+    }
     case 'join':
       return [
         {
@@ -424,7 +426,12 @@ class SimulatorImpl implements Simulator {
   private cost(firing: Firing): TaskCost {
     const model = this.models.get(firing.nodeId);
     if (!model?.def) return { cores: 1, seconds: 0 };
-    const media: MediaInfo = { ...this.media, durationSeconds: totalDuration(firing.inputs) };
+    const filters = firing.inputs[0]?.filters;
+    const media: MediaInfo = {
+      ...this.media,
+      durationSeconds: totalDuration(firing.inputs),
+      ...(filters === undefined ? {} : { filters }),
+    };
     return taskCost(model.def, model.params, media, this.calibration, this.cores);
   }
 }

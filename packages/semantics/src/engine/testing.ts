@@ -57,7 +57,7 @@ function testType(
 const copy = (media: MediaInfo, c: Calibration) =>
   c.taskOverheadSeconds + media.durationSeconds * c.copySecondsPerSecond;
 
-/** The stand-in library: source, split, transfer, encode (2 cores), merge, stream. */
+/** The stand-in library: source, split, transfer, encode (2 cores), merge, stream, filter. */
 export function testLibrary(): NodeLibrary {
   return createLibrary([
     testType('source', 'source', [port('out', 'out', 'video')], () => 0),
@@ -72,6 +72,17 @@ export function testLibrary(): NodeLibrary {
     ),
     testType('merge', 'join', [port('in', 'in', 'chunk'), port('out', 'out', 'video')], copy),
     testType('stream', 'sink', [port('in', 'in', 'video')], copy),
+    // A pass-through node: no task, its step rides on the token to the next task.
+    {
+      ...testType(
+        'filter',
+        'map',
+        [port('in', 'in', 'chunk'), port('out', 'out', 'chunk')],
+        () => 0,
+      ),
+      params: z.strictObject({ strength: z.number().default(1) }),
+      passThrough: true,
+    },
   ]);
 }
 
@@ -231,8 +242,11 @@ function fakeOutputs(library: NodeLibrary, graph: Graph, firing: Firing, chunks:
         dataType: 'chunk',
         path: `${firing.key}/${i}.ts`,
       }));
-    case 'map':
-      return [{ ...firing.inputs[0]!, id: firing.key }];
+    case 'map': {
+      // A task carries out the steps its token brought; its output carries none.
+      const { filters: _done, ...input } = firing.inputs[0]!;
+      return [{ ...input, id: firing.key }];
+    }
     case 'join':
       return [{ id: firing.key, dataType: 'video', path: `${firing.key}.mp4` }];
     default:

@@ -70,8 +70,17 @@ export function deliver(d: Draft, fromId: string, token: Token): void {
   }
 }
 
-/** A token arrives at a node: a task for per-token nodes, a slot in a group for a join. */
+/**
+ * A token arrives at a node: a task for per-token nodes, a slot in a group for a join. A
+ * pass-through node runs nothing: the token goes on at once, carrying the node's step.
+ */
 function enter(d: Draft, nodeId: string, token: Token): void {
+  const step = d.info(nodeId).passThrough;
+  if (step) {
+    d.edit(nodeId).emitted += 1;
+    deliver(d, nodeId, { ...token, filters: [...(token.filters ?? []), step] });
+    return;
+  }
   switch (d.info(nodeId).firing) {
     case 'map':
     case 'fanout':

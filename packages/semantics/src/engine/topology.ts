@@ -1,15 +1,27 @@
-import type { Graph, GraphNode, NodeLibrary } from '@reelflow/fbp-model';
+import type { FilterStep, Graph, GraphNode, NodeLibrary, NodeTypeDef } from '@reelflow/fbp-model';
 import type { NodeInfo, Topology } from './types.js';
 
 function nonNegativeInt(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
+/** The step a pass-through node leaves on tokens: its parameters with defaults, when valid. */
+function passThroughStep(node: GraphNode, def: NodeTypeDef): FilterStep {
+  const parsed = def.params.safeParse(node.params);
+  // Invalid parameters travel as given: the consuming node validates them again and fails.
+  const params = (parsed.success ? parsed.data : node.params) as Record<string, unknown>;
+  return { node: node.id, type: node.type, params };
+}
+
 function nodeInfo(node: GraphNode, library: NodeLibrary, defaultRetries: number): NodeInfo {
+  const def = library.get(node.type);
   return {
     id: node.id,
     type: node.type,
-    firing: library.get(node.type)?.firing ?? null,
+    firing: def?.firing ?? null,
+    ...(def?.passThrough && def.firing === 'map'
+      ? { passThrough: passThroughStep(node, def) }
+      : {}),
     predecessors: [],
     successors: [],
     lanes: [],

@@ -1,4 +1,4 @@
-import type { FiringKind, Token } from '@reelflow/fbp-model';
+import type { FilterStep, FiringKind, Token } from '@reelflow/fbp-model';
 import type { NodeState, RunState, TaskState } from './machines.js';
 import type { PVec } from './pvec.js';
 
@@ -81,6 +81,11 @@ export interface NodeInfo {
   readonly lanes: readonly (readonly number[])[];
   readonly retries: number;
   readonly incremental: boolean;
+  /**
+   * Set for a pass-through node (`NodeTypeDef.passThrough`): no task; each token goes on at
+   * once with this step appended to its `filters`.
+   */
+  readonly passThrough?: FilterStep;
 }
 
 /** The graph as the engine needs it: plain data, so the state is self-contained. */
@@ -137,7 +142,7 @@ export interface NodeRuntime {
   readonly held: number;
   /** Tokens that reached this node and can never be consumed. */
   readonly stuck: number;
-  /** Tokens a source emitted (0 or 1). */
+  /** Tokens a source emitted (0 or 1), or a pass-through node passed on. */
   readonly emitted: number;
   /** Set once every predecessor is done: no more tokens will arrive. */
   readonly closed: boolean;

@@ -32,6 +32,14 @@ export const NODE_TYPES = [
   'stream',
   'probe',
   'quality',
+  'scale',
+  'crop',
+  'pad',
+  'fps',
+  'deinterlace',
+  'denoise',
+  'watermark',
+  'text',
 ];
 const FAKE_TYPES = ['Node', 'Graph', 'unknown', 'ENCODE', 'encode ', ''];
 

@@ -9,6 +9,7 @@ import type {
 } from '@reelflow/fbp-model';
 import { onlyInput, task, taskParams } from '../../common.js';
 import { FFMPEG_HEAD, PROGRESS_ARGS, seconds, writeArgs } from '../../ffmpeg.js';
+import { filterCostFactor, filteredMedia, tokenFilters, videoGraph } from '../../filtergraph.js';
 import { MKV, TS, type ChunkFormat } from '../../formats.js';
 import { locate, pad5, viaOf, workDir } from '../../paths.js';
 
@@ -168,15 +169,23 @@ function scaleFilter(p: EncodeParams): string | undefined {
   return `scale=${p.width ?? -2}:${p.height ?? -2}`;
 }
 
-function videoArgs(p: EncodeParams): string[] {
+/** The encode's own filters, after those of the chunk's filter nodes: its scale, then the VAAPI upload. */
+function ownFilters(p: EncodeParams): string[] {
   const scale = scaleFilter(p);
+  return [
+    ...(scale === undefined ? [] : [scale]),
+    ...(p.implementation === 'hardware' ? ['format=nv12', 'hwupload'] : []),
+  ];
+}
+
+/** `filter`: the -vf or -filter_complex arguments of the whole graph (see videoGraph). */
+function videoArgs(p: EncodeParams, filter: readonly string[]): string[] {
   if (p.implementation === 'hardware') {
-    const chain = [scale, 'format=nv12', 'hwupload'].filter((f) => f !== undefined).join(',');
-    return ['-vf', chain, '-c:v', HARDWARE[p.codec as Exclude<Codec, 'av1'>], ...rateArgs(p)];
+    return [...filter, '-c:v', HARDWARE[p.codec as Exclude<Codec, 'av1'>], ...rateArgs(p)];
   }
   // prettier-ignore
   return [
-    ...(scale === undefined ? [] : ['-vf', scale]),
+    ...filter,
     '-c:v', SOFTWARE[p.codec],
     ...speedArgs(p.codec, p.preset),
     ...rateArgs(p),
@@ -228,14 +237,19 @@ function compile(ctx: CompileContext<EncodeParams>): TaskSpec[] {
   const via = viaOf(input);
   const format = encodedChunkFormat(p.codec);
   const path = `${workDir(ctx.node.id)}/chunk_${pad5(ctx.index)}.${format.ext}`;
+  // Filter nodes upstream left their steps on the token: they run here, in one filter graph.
+  const graph = videoGraph(tokenFilters(input), ownFilters(p), (file) =>
+    locate(ctx.storage, file, via),
+  );
   // prettier-ignore
   const argv = [
     ...FFMPEG_HEAD,
     ...(p.implementation === 'hardware' ? ['-vaapi_device', VAAPI_DEVICE] : []),
     '-threads', threads,
     '-i', locate(ctx.storage, input.path, via),
-    '-map', '0:v:0', '-map', '0:a:0?',
-    ...videoArgs(p),
+    ...graph.inputs,
+    '-map', graph.map, '-map', '0:a:0?',
+    ...videoArgs(p, graph.filter),
     '-threads', threads,
     ...joinArgs(p, input),
     ...audioArgs(p.codec),
@@ -288,10 +302,13 @@ function estimateSeconds(p: EncodeParams, media: MediaInfo, calibration: Calibra
   const work =
     media.durationSeconds *
     calibration.encodeSecondsPerSecond *
-    (outputPixels(p, media) / REFERENCE_PIXELS) *
+    // The encoder sees the frames as the fused filters left them (scaled, cropped, padded).
+    (outputPixels(p, filteredMedia(media)) / REFERENCE_PIXELS) *
     PRESET_COST[p.preset] *
     CODEC_COST[p.codec] *
-    hardware;
+    hardware *
+    // Filters fused into this encode (filter nodes upstream) add their share.
+    (1 + filterCostFactor(media));
   return calibration.taskOverheadSeconds + work;
 }
 
