@@ -24,14 +24,6 @@ const params = z.strictObject({
       'When the source has audio, require it in the output and compare the A/V start offset; false for video-only outputs.',
     ),
   ...taskParams({ cpus: 1, memoryMb: 512 }),
-  // A failed check is a verdict about the output, which a second attempt would only repeat.
-  retries: z
-    .number()
-    .int()
-    .min(0)
-    .max(10)
-    .default(0)
-    .describe('How many times a failed task is retried (0–10); a failed check repeats itself.'),
 });
 export type CheckParams = z.infer<typeof params>;
 

@@ -110,7 +110,8 @@ function compile(ctx: CompileContext<ThumbnailsParams>): TaskSpec[] {
     '-ss', seconds(poster), '-i', from,
     '-filter_complex', graph,
     ...PROGRESS_ARGS,
-    '-map', '[sheets]', '-q:v', '5', '-f', 'image2', ...writeArgs(via),
+    // One file per sheet as the tile filter makes them (image2 would repeat them to a frame rate).
+    '-map', '[sheets]', '-fps_mode', 'passthrough', '-q:v', '5', '-f', 'image2', ...writeArgs(via),
     `${escapePattern(locate(ctx.storage, files.sprites, via))}/sprite_%03d.jpg`,
     '-map', '1:v:0', '-frames:v', '1', '-q:v', '3', '-update', '1', ...writeArgs(via),
     locate(ctx.storage, files.poster, via),
