@@ -780,9 +780,14 @@ export class RunOrchestrator {
       await copyFile(input.path, target);
     });
     // Probed already when it was handed over (the CLI does so to refuse a bad file early),
-    // unless that probe did not look at the audio.
+    // unless node types that judge the input need what that probe did not look at (its audio).
+    const judged = this.run.graph.nodes.some((n) => {
+      const def = this.deps.library.get(n.type);
+      return def?.admit !== undefined || def?.review !== undefined;
+    });
+    const given = judged && input.media?.hasAudio === undefined ? undefined : input.media;
     const facts =
-      (input.media?.hasAudio === undefined ? undefined : input.media) ??
+      given ??
       (await probeMedia(target).catch((err: Error) => {
         throw new Error(`the input video ${name} cannot be used: ${err.message}`);
       }));
