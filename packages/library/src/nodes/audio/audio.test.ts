@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ReviewContext, SourceMedia } from '@reelflow/fbp-model';
+import type { Graph, ReviewContext, SourceMedia } from '@reelflow/fbp-model';
+import { validateDocument } from '@reelflow/semantics';
+import { library } from '../../index.js';
 import { compileNode, videoToken } from '../../testing.js';
 import { audio, applyChain, loudnessReport, parseLoudnorm, type AudioParams } from './index.js';
 
@@ -122,5 +124,42 @@ describe('audio', () => {
     expect(() => compileNode(audio, {}, { inputs: [videoToken({ via: 'http' })] })).toThrow(
       /shared volume/,
     );
+  });
+});
+
+describe('the audio data type in validation', () => {
+  const doc = (to: string) => ({
+    schemaVersion: 1,
+    id: 'g',
+    name: 'g',
+    nodes: [
+      { id: 'src', type: 'source', params: {} },
+      { id: 'aud', type: 'audio', params: {} },
+      { id: to, type: to, params: {} },
+    ],
+    edges: [
+      { id: 'e1', from: { node: 'src', port: 'out' }, to: { node: 'aud', port: 'in' } },
+      { id: 'e2', from: { node: 'aud', port: 'out' }, to: { node: to, port: 'in' } },
+    ],
+  });
+
+  it('rejects an edge that joins an audio port to a video or chunk port', () => {
+    for (const to of ['check', 'transfer']) {
+      const { diagnostics } = validateDocument(doc(to) as Graph, library, { mode: 'all' });
+      expect(diagnostics).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            code: 'port-type-mismatch',
+            element: { kind: 'port', id: `${to}.in` },
+            message: expect.stringContaining('brings audio'),
+          }),
+        ]),
+      );
+    }
+  });
+
+  it('accepts video into the audio node', () => {
+    const { diagnostics } = validateDocument(doc('check') as Graph, library, { mode: 'all' });
+    expect(diagnostics.filter((d) => d.element.id === 'e1')).toEqual([]);
   });
 });
