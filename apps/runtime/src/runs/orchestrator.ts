@@ -107,7 +107,7 @@ interface Episode {
   ending?: Promise<void>;
 }
 
-const node = (id: string) => ({ kind: 'node' as const, id });
+const nodeRef = (id: string) => ({ kind: 'node' as const, id });
 
 const TERMINAL_TASK_STATES: readonly ElementState[] = ['done', 'failed', 'skipped', 'cancelled'];
 
@@ -193,7 +193,7 @@ export class RunOrchestrator {
     if (refused.length > 0) {
       for (const r of refused)
         this.diagnose(
-          diagnostic('input-refused', 'error', `${r.nodeId}: ${r.reason}`, node(r.nodeId)),
+          diagnostic('input-refused', 'error', `${r.nodeId}: ${r.reason}`, nodeRef(r.nodeId)),
         );
       const why = refused.map((r) => `node ${r.nodeId}: ${r.reason}`).join('; ');
       return this.apply({ type: 'abort', reason: `the input cannot be used: ${why}` });
@@ -201,7 +201,7 @@ export class RunOrchestrator {
     if (skipped.length > 0) {
       for (const n of skipped)
         this.diagnose(
-          diagnostic('node-skipped', 'warning', `${n.nodeId}: ${n.reason}`, node(n.nodeId)),
+          diagnostic('node-skipped', 'warning', `${n.nodeId}: ${n.reason}`, nodeRef(n.nodeId)),
         );
       // The engine runs the graph without the edges into them: they close without a token.
       const graph = withoutInputs(
