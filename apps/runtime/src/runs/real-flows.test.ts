@@ -126,7 +126,7 @@ async function makeClapper(path: string): Promise<void> {
   ]);
 }
 
-/** 6 s of 5.1: a 440 Hz tone in front left, 60 Hz in the LFE, the rest silent. */
+/** 6 s of 5.1(side): a 440 Hz tone in front left, 60 Hz in the LFE, the rest silent. */
 async function makeSurround(path: string): Promise<void> {
   await sh('ffmpeg', [
     '-v',
@@ -139,7 +139,7 @@ async function makeSurround(path: string): Promise<void> {
     '-f',
     'lavfi',
     '-i',
-    "aevalsrc='0.4*sin(2*PI*440*t)|0|0|0.4*sin(2*PI*60*t)|0|0':s=48000:d=6:channel_layout=5.1",
+    "aevalsrc='0.4*sin(2*PI*440*t)|0|0|0.4*sin(2*PI*60*t)|0|0':s=48000:d=6:channel_layout=5.1(side)",
     '-map',
     '0:v',
     '-map',
@@ -150,10 +150,9 @@ async function makeSurround(path: string): Promise<void> {
     'ultrafast',
     '-pix_fmt',
     'yuv420p',
+    // FLAC in Matroska: the side-surround layout as a camera or an editor would hand it over.
     '-c:a',
-    'aac',
-    '-b:a',
-    '256k',
+    'flac',
     path,
   ]);
 }
@@ -243,7 +242,7 @@ let dataDir: string;
 beforeAll(async () => {
   fixtures = mkdtempSync(join(tmpdir(), 'reelflow-flows-fx-'));
   clapper = join(fixtures, 'clapper.mp4');
-  surround = join(fixtures, 'surround.mp4');
+  surround = join(fixtures, 'surround.mkv');
   silent = join(fixtures, 'silent.mp4');
   await Promise.all([
     makeClapper(clapper),
@@ -386,13 +385,14 @@ describe('a 5.1 input: stereo Opus downmix and a thumbnail track', () => {
           type: 'audio',
           params: { codec: 'opus', channels: 'stereo', bitrateKbps: 96 },
         },
+        { id: 'aud6', type: 'audio', params: { codec: 'aac', bitrateKbps: 256 } },
         {
           id: 'thumbs',
           type: 'thumbnails',
           params: { intervalSeconds: interval, columns: 2, rows: 1, width: 96 },
         },
       ],
-      ['src->aud', 'src->thumbs'],
+      ['src->aud', 'src->aud6', 'src->thumbs'],
     );
     view = await runToEnd(doc, surround);
   }, 240_000);
@@ -414,6 +414,24 @@ describe('a 5.1 input: stereo Opus downmix and a thumbnail track', () => {
     expect(left).toBeGreaterThan(-40);
     expect(left! - right!).toBeGreaterThan(30);
     expect(Math.abs((await integratedLoudness(track)) - -23)).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps the six channels when asked, side surrounds mapped onto 5.1', async () => {
+    const track = join(outputs(view.runId), 'aud6', 'audio.m4a');
+    const { stdout } = await sh('ffprobe', [
+      '-v',
+      'error',
+      '-show_entries',
+      'stream=codec_name,channels,channel_layout',
+      '-of',
+      'csv=p=0',
+      track,
+    ]);
+    expect(stdout.trim()).toBe('aac,6,5.1');
+    const levels = await channelLevels(track);
+    expect(levels[0]).toBeGreaterThan(-40); // front left
+    expect(levels[3]).toBeGreaterThan(-40); // LFE
+    for (const i of [1, 2, 4, 5]) expect(levels[i]!).toBeLessThan(levels[0]! - 30);
   });
 
   it('writes a poster, sprite sheets of the tiles asked for and a WebVTT track with one cue per interval', async () => {

@@ -54,7 +54,7 @@ describe('audio', () => {
     const [next] = result.next!;
     expect(next!.key).toBe('aud:0~1');
     expect(next!.argv[next!.argv.indexOf('-af') + 1]).toBe(
-      'loudnorm=I=-23:TP=-1:LRA=7:measured_I=-15.05:measured_TP=-5.19:measured_LRA=3:measured_thresh=-26.17:offset=-4.5:linear=true:print_format=summary,aresample=48000',
+      'loudnorm=I=-23:TP=-1:LRA=7:measured_I=-15.05:measured_TP=-5.19:measured_LRA=3:measured_thresh=-26.17:offset=-4.5:linear=true:print_format=summary,aresample=48000,aformat=channel_layouts=mono|stereo|3.0|quad|5.0|5.1|6.1|7.1',
     );
     expect(next!.argv).toEqual(
       expect.arrayContaining(['-c:a', 'libopus', '-b:a', '96k', '-f', 'webm']),

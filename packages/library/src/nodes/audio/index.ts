@@ -89,6 +89,16 @@ export const audioTrack = (nodeId: string, codec: AudioCodec): string =>
 const downmix = (p: AudioParams): string[] =>
   p.channels === 'stereo' ? ['aformat=channel_layouts=stereo'] : [];
 
+/**
+ * Layouts both encoders take. Kept channels are mapped onto the nearest (5.1(side) becomes 5.1,
+ * as Matroska and MP4 players expect): neither encoder accepts side surrounds as they come.
+ */
+const ENCODABLE = 'aformat=channel_layouts=mono|stereo|3.0|quad|5.0|5.1|6.1|7.1';
+
+/** The end of pass two's chain: 48 kHz (loudnorm works at 192 kHz), in a layout the encoder takes. */
+const encodable = (p: AudioParams): string[] =>
+  p.channels === 'stereo' ? ['aresample=48000'] : ['aresample=48000', ENCODABLE];
+
 const targets = (p: AudioParams): string =>
   `I=${p.loudness}:TP=${p.truePeak}:LRA=${p.loudnessRange}`;
 
@@ -176,8 +186,7 @@ export function applyChain(p: AudioParams, m: LoudnessMeasurement): string {
     `offset=${measured(m.target_offset, -99, 99)}`,
   ];
   const loudnorm = `loudnorm=${targets(p)}:${values.join(':')}:linear=true:print_format=summary`;
-  // loudnorm works at 192 kHz; the track goes out at 48 kHz (Opus's rate, and AAC's usual one).
-  return [...downmix(p), loudnorm, 'aresample=48000'].join(',');
+  return [...downmix(p), loudnorm, ...encodable(p)].join(',');
 }
 
 /** Pass two: apply the measurement and encode the track. */
@@ -225,7 +234,7 @@ function review(ctx: ReviewContext<AudioParams>): ReviewResult {
   if (!Number.isFinite(Number(m.input_i)) || Number(m.input_i) < -70) {
     // Silence (or near it) has no integrated loudness to normalise: encode it unchanged.
     return {
-      next: [encodeTask(ctx, [...downmix(p), 'aresample=48000'].join(','))],
+      next: [encodeTask(ctx, [...downmix(p), ...encodable(p)].join(','))],
       diagnostics: [
         diagnostic(
           'audio-silent',
