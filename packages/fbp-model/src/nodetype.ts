@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import type { Diagnostic } from './diagnostic.js';
 import type { GraphNode } from './graph.js';
 
 /** What travels on an edge: a whole video file, or one segment of one. */
-export type DataType = 'video' | 'chunk';
-export const DATA_TYPES: readonly DataType[] = ['video', 'chunk'];
+export type DataType = 'video' | 'chunk' | 'audio';
+export const DATA_TYPES: readonly DataType[] = ['video', 'chunk', 'audio'];
 
 /**
  * A port of a node type. `multiplicity` is about edges: a `one` input accepts a single
@@ -86,6 +87,30 @@ export interface MediaInfo {
   readonly filters?: readonly FilterStep[];
 }
 
+/** The audio stream of a probed input (its first one). */
+export interface AudioFacts {
+  readonly channels: number;
+  /** ffprobe's channel layout name, e.g. `stereo`, `5.1`, `5.1(side)`. */
+  readonly layout?: string;
+  readonly codec?: string;
+  readonly sampleRate?: number;
+  /** Start of the audio stream in the container (seconds). */
+  readonly startSeconds?: number;
+}
+
+/**
+ * What probing the run's input found: the cost model's facts plus what checks and
+ * admissions need. `audio` is undefined when the input has no audio stream.
+ */
+export interface SourceMedia extends MediaInfo {
+  /** Video frames as the container states them (or as counted). */
+  readonly frames?: number;
+  readonly frameRate?: number;
+  /** Start of the video stream in the container (seconds). */
+  readonly videoStartSeconds?: number;
+  readonly audio?: AudioFacts;
+}
+
 export interface Mount {
   /** Host path (bind) or volume name. */
   readonly source: string;
@@ -135,6 +160,11 @@ export interface TaskSpec {
   readonly reportsProgress?: boolean;
   /** Expected media duration the task processes, to turn progress into a fraction. */
   readonly durationSeconds?: number;
+  /**
+   * Text files (paths relative to the run directory) the task writes for its node type to read
+   * back: after the task succeeds the runtime hands their content to `NodeTypeDef.review`.
+   */
+  readonly reports?: readonly string[];
 }
 
 /** How tasks address the run's files. */
@@ -157,7 +187,35 @@ export interface CompileContext<P> {
   readonly storage: StorageView;
   /** The ffmpeg image to run. */
   readonly image: string;
+  /** What probing the run's input found, when the runtime knows it. */
+  readonly source?: SourceMedia;
 }
+
+/** What `review()` gets: the firing's context plus the reports its last round of tasks wrote. */
+export interface ReviewContext<P> extends CompileContext<P> {
+  /** 0 for the tasks `compile()` made, 1 for the tasks the first review asked for, and so on. */
+  readonly round: number;
+  /** Content of every report the finished round declared (`TaskSpec.reports`), by path. */
+  readonly reports: Readonly<Record<string, string>>;
+}
+
+/** What a node type decides once a round of its tasks has succeeded and their reports are read. */
+export interface ReviewResult {
+  /** More tasks of the same firing, run after this round (a second pass); none ends the firing. */
+  readonly next?: readonly TaskSpec[];
+  /** Small text files to write into the run directory (paths relative to it), e.g. a playlist. */
+  readonly files?: readonly { readonly path: string; readonly content: string }[];
+  /** Findings that become the run's diagnostics (stable codes). */
+  readonly diagnostics?: readonly Diagnostic[];
+  /** The firing failed for this reason (the node shows it); its output is not passed on. */
+  readonly fail?: string;
+}
+
+/**
+ * Whether a node can work on a run's input, decided from the probe before any task starts:
+ * `skip` leaves the node (and what only it feeds) out with a note, `refuse` fails the run.
+ */
+export type Admission = { readonly skip: string } | { readonly refuse: string } | undefined;
 
 /** Calibration of the cost model: how fast this machine is relative to the reference. */
 export interface Calibration {
@@ -225,6 +283,14 @@ export interface NodeTypeDef<P = Record<string, unknown>> {
    * upload that does not exist.
    */
   assets?(params: P): readonly string[];
+  /**
+   * Read back what the tasks of one round of a firing reported (`TaskSpec.reports`) and decide:
+   * another round, files to write, diagnostics, or a failure. Pure. Without it a firing ends
+   * when its tasks succeed.
+   */
+  review?(ctx: ReviewContext<P>): ReviewResult;
+  /** Decide from the probed input, before the run starts, whether this node can work on it. */
+  admit?(params: P, source: SourceMedia): Admission;
 }
 
 /** The node types known to a graph: the library, or a test's own. */

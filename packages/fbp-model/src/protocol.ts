@@ -141,6 +141,8 @@ export const NodeViewSchema = z.object({
   /** null until the node knows how many tasks it gets (before its split has run). */
   total: z.number().int().nonnegative().nullable(),
   tasks: z.array(TaskViewSchema),
+  /** Why a node was skipped or failed, when the run knows (e.g. an input without audio). */
+  reason: z.string().optional(),
 });
 export type NodeView = z.infer<typeof NodeViewSchema>;
 
@@ -156,6 +158,8 @@ export const RunViewSchema = z.object({
   nodes: z.record(z.string(), NodeViewSchema),
   /** Output files, relative to `/api/runs/:id/outputs/`. */
   outputs: z.array(z.string()),
+  /** Findings of the run itself (output checks, skipped branches), in the order they came. */
+  diagnostics: z.array(DiagnosticSchema).optional(),
 });
 export type RunView = z.infer<typeof RunViewSchema>;
 

@@ -82,12 +82,23 @@ export interface TaskParts {
   readonly via?: Via;
   readonly inputs?: readonly Token[];
   readonly files?: TaskSpec['files'];
+  readonly env?: TaskSpec['env'];
   readonly durationSeconds?: number;
+  /** Text files the task writes for the node type's `review()` to read back. */
+  readonly reports?: readonly string[];
+  /**
+   * The round of the firing this task belongs to (0 for `compile()`'s, 1 for a review's next
+   * tasks): later rounds get their own key, since the executor may still hold the first.
+   */
+  readonly round?: number;
 }
 
 /** Build the TaskSpec of firing `ctx` from the node-specific parts. */
 export function task<P extends TaskParams>(ctx: CompileContext<P>, parts: TaskParts): TaskSpec {
-  const key = `${ctx.node.id}:${ctx.index}`;
+  const key =
+    parts.round === undefined || parts.round === 0
+      ? `${ctx.node.id}:${ctx.index}`
+      : `${ctx.node.id}:${ctx.index}~${parts.round}`;
   const labels: Record<string, string> = {
     [LABEL_RUN]: ctx.runId,
     [LABEL_NODE]: ctx.node.id,
@@ -108,8 +119,10 @@ export function task<P extends TaskParams>(ctx: CompileContext<P>, parts: TaskPa
     outputs: parts.outputs,
     inputs: parts.inputs ?? ctx.inputs,
     ...(parts.files === undefined ? {} : { files: parts.files }),
+    ...(parts.env === undefined ? {} : { env: parts.env }),
     ...(reportsProgress ? { reportsProgress } : {}),
     ...(parts.durationSeconds === undefined ? {} : { durationSeconds: parts.durationSeconds }),
+    ...(parts.reports === undefined ? {} : { reports: parts.reports }),
   };
 }
 

@@ -28,3 +28,22 @@ export function copyEstimate(media: MediaInfo, calibration: Calibration): number
   const overhead = calibration.lightTaskOverheadSeconds ?? calibration.taskOverheadSeconds;
   return overhead + media.durationSeconds * calibration.copySecondsPerSecond;
 }
+
+/**
+ * A value inside a filter option (a file path in a filtergraph), escaped for both levels ffmpeg
+ * parses: first the option value (`\ ' :`), then the filtergraph (`\ ' [ ] , ;`).
+ */
+export function filterValue(text: string): string {
+  const option = text.replace(/[\\':]/g, (c) => `\\${c}`);
+  return option.replace(/[\\'[\],;]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The `FFREPORT` environment value that makes ffmpeg/ffprobe copy their log (at `level`, 32 =
+ * info) into `file`, a local path. `%` is doubled (the name is a template) and `\ ' :` escaped
+ * (the value is a `key=value:key=value` list).
+ */
+export function reportEnv(file: string, level = 32): Readonly<Record<string, string>> {
+  const name = file.replace(/%/g, '%%').replace(/[\\':]/g, (c) => `\\${c}`);
+  return { FFREPORT: `file=${name}:level=${level}` };
+}

@@ -13,6 +13,9 @@ import { source } from './nodes/source/index.js';
 import { split } from './nodes/split/index.js';
 import { stream } from './nodes/stream/index.js';
 import { transfer } from './nodes/transfer/index.js';
+import { audio } from './nodes/audio/index.js';
+import { thumbnails } from './nodes/thumbnails/index.js';
+import { check } from './nodes/check/index.js';
 import { withConstraints } from './constraints/index.js';
 
 export { source, type SourceParams } from './nodes/source/index.js';
@@ -39,6 +42,35 @@ export {
 export { stream, streamEntry, type StreamParams } from './nodes/stream/index.js';
 export { probe, probeReport, type ProbeParams } from './nodes/probe/index.js';
 export { quality, referenceChunk, type QualityParams } from './nodes/quality/index.js';
+export {
+  audio,
+  audioTrack,
+  loudnessReport,
+  parseLoudnorm,
+  applyChain,
+  AUDIO_CODECS,
+  type AudioCodec,
+  type AudioParams,
+  type LoudnessMeasurement,
+} from './nodes/audio/index.js';
+export {
+  thumbnails,
+  thumbnailFiles,
+  thumbnailTrack,
+  parseFrameTimes,
+  vttTime,
+  type ThumbnailsParams,
+  type TrackLayout,
+} from './nodes/thumbnails/index.js';
+export {
+  check,
+  checkReport,
+  compareWithSource,
+  parseCheckReport,
+  OUTPUT_CHECK,
+  type CheckParams,
+  type OutputFacts,
+} from './nodes/check/index.js';
 export {
   PLACEMENT_PATTERN,
   LABEL_RUN,
@@ -78,6 +110,7 @@ export {
   UPLOAD_ID_PATTERN,
   type Via,
 } from './paths.js';
+export { filterValue, reportEnv } from './ffmpeg.js';
 export { chunkFormatForCodec, type ChunkFormat } from './formats.js';
 export * from './constraints/index.js';
 /** Test helpers, for this package's tests and others'. */
@@ -94,6 +127,9 @@ export const nodeTypes = [
   stream,
   probe,
   quality,
+  audio,
+  thumbnails,
+  check,
 ] as const;
 
 /** The library of node types that validation, simulation and the runtime look types up in. */

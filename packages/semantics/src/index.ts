@@ -5,3 +5,4 @@
 export * from './validation/index.js';
 export * from './ocl/index.js';
 export * from './engine/index.js';
+export * from './admission.js';

@@ -5,7 +5,7 @@ import type { DesignerFlowEdge, DesignerFlowNode } from './derive.js';
 import { selectLiveEdges, selectManyLive } from './live-edges.js';
 import { cubicPoint, edgeCubic, handlePoint, tokenParams, type Cubic } from './token-geometry.js';
 
-const COLOURS: Record<string, string> = { chunk: '#0d9488' };
+const COLOURS: Record<string, string> = { chunk: '#0d9488', audio: '#d97706' };
 const DEFAULT_COLOUR = '#7c3aed';
 
 /**

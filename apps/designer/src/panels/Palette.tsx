@@ -67,6 +67,8 @@ export function Palette() {
         <span className="chip chip-video">video</span> one whole file
         <br />
         <span className="chip chip-chunk">chunk</span> one segment
+        <br />
+        <span className="chip chip-audio">audio</span> one audio track
       </div>
     </aside>
   );

@@ -6,6 +6,7 @@ import type {
   NodeStateEvent,
   RunState,
   RunStateEvent,
+  RunView,
   TaskProgressEvent,
   TaskStateEvent,
 } from '@reelflow/fbp-model';
@@ -16,6 +17,7 @@ import {
 } from '../executors/detect.js';
 import type { Executor } from '../executors/types.js';
 import { createRuntime } from '../server/runtime.js';
+import { formatDiagnostic } from '../cli/format.js';
 import { InvalidGraphError } from './manager.js';
 import { MediaError, probeMedia, type MediaFacts } from './media.js';
 import { listFiles } from './outputs.js';
@@ -76,6 +78,8 @@ export interface RunSummary {
   readonly state: 'succeeded' | 'failed' | 'cancelled';
   readonly outputs: string[];
   readonly nodes: Record<string, { state: string; tasks: number }>;
+  /** The run's own findings (output checks, skipped nodes), when it has any. */
+  readonly diagnostics?: RunView['diagnostics'];
 }
 
 /** A problem with what the user gave: one line on stderr, exit 2. */
@@ -189,7 +193,10 @@ export async function runCommand(args: RunArgs, io: RunIO, deps: RunDeps = {}): 
     if (state !== 'succeeded' && view?.reason)
       io.stderr(`reelflow run: run ${state}: ${view.reason}\n`);
     if (args.json) io.stdout(`${JSON.stringify(summary)}\n`);
-    else for (const path of summary.outputs) io.stdout(`output: ${path}\n`);
+    else {
+      for (const d of summary.diagnostics ?? []) io.stderr(`${formatDiagnostic(d)}\n`);
+      for (const path of summary.outputs) io.stdout(`output: ${path}\n`);
+    }
     return state === 'succeeded' ? 0 : 1;
   } finally {
     stopSignals.forEach((stop) => stop());
@@ -267,5 +274,6 @@ async function summarize(
     nodes: Object.fromEntries(
       Object.entries(view.nodes).map(([id, n]) => [id, { state: n.state, tasks: n.tasks.length }]),
     ),
+    ...(view.diagnostics ? { diagnostics: view.diagnostics } : {}),
   };
 }

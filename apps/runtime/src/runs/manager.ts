@@ -9,12 +9,13 @@ import type {
   RunState,
   RunView,
 } from '@reelflow/fbp-model';
-import { hasErrors, isTerminalRunState, loadGraph } from '@reelflow/fbp-model';
+import { DiagnosticSchema, hasErrors, isTerminalRunState, loadGraph } from '@reelflow/fbp-model';
 import { validateDocument } from '@reelflow/semantics';
 import { DEFAULT_TASK_IMAGE } from '../executors/detect.js';
 import type { Executor, ExecutorEvent } from '../executors/types.js';
 import type { RunInput, RunRecord, Store } from '../store/store.js';
 import {
+  RUN_DIAGNOSTIC,
   RunOrchestrator,
   type EngineOptions,
   type Publisher,
@@ -313,6 +314,16 @@ export class RunManager {
         ...(t.reason ? { reason: t.reason } : {}),
       });
     }
+    const diagnostics = this.runDiagnostics(run.id);
+    // A skipped or failed node says why: its last finding, else its failed task's reason.
+    const why = new Map<string, string>();
+    for (const d of diagnostics)
+      if (d.element.kind === 'node' && d.severity !== 'info') why.set(d.element.id, d.message);
+    for (const [id, view] of Object.entries(nodes)) {
+      if (view.state !== 'skipped' && view.state !== 'failed') continue;
+      const reason = why.get(id) ?? view.tasks.find((t) => t.state === 'failed')?.reason;
+      if (reason !== undefined) nodes[id] = { ...view, reason };
+    }
     return {
       runId: run.id,
       state: run.state,
@@ -323,6 +334,15 @@ export class RunManager {
       updatedAt: run.updatedAt,
       nodes,
       outputs: await listFiles(runDirOf(this.opts.dataDir, run.id).outputs),
+      ...(diagnostics.length > 0 ? { diagnostics } : {}),
     };
+  }
+
+  /** The run's own diagnostics (output checks, skipped nodes), parsed as they are read back. */
+  private runDiagnostics(runId: string): Diagnostic[] {
+    return this.opts.store
+      .listEventsOfType(runId, RUN_DIAGNOSTIC)
+      .map((e) => DiagnosticSchema.safeParse(e.payload))
+      .flatMap((r) => (r.success ? [r.data] : []));
   }
 }

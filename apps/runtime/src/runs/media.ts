@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import type { AudioFacts, SourceMedia } from '@reelflow/fbp-model';
 
 /** What ffprobe says about a media file. */
 export interface MediaFacts {
@@ -9,6 +10,11 @@ export interface MediaFacts {
   readonly codec?: string;
   readonly frames?: number;
   readonly frameRate?: number;
+  /** Start of the video stream (seconds). */
+  readonly videoStartSeconds?: number;
+  /** Whether the file has an audio stream; `audio` describes the first one. */
+  readonly hasAudio?: boolean;
+  readonly audio?: AudioFacts;
 }
 
 /** Why a file is not usable media, in words a person can act on. */
@@ -27,6 +33,10 @@ interface ProbeJson {
     nb_read_frames?: string;
     avg_frame_rate?: string;
     duration?: string;
+    start_time?: string;
+    channels?: number;
+    channel_layout?: string;
+    sample_rate?: string;
   }>;
 }
 
@@ -79,6 +89,7 @@ export async function probeMedia(
   if (!Number.isFinite(duration) || duration <= 0)
     throw new MediaError('the video has no duration (empty or truncated file)');
   const frames = Number(video.nb_read_frames ?? video.nb_frames);
+  const audio = json.streams?.find((s) => s.codec_type === 'audio');
   return {
     durationSeconds: duration,
     hasVideo: true,
@@ -87,6 +98,16 @@ export async function probeMedia(
     codec: video.codec_name,
     frames: Number.isFinite(frames) ? frames : undefined,
     frameRate: ratio(video.avg_frame_rate),
+    videoStartSeconds: finite(video.start_time),
+    // Counting frames selects the video stream only: then nothing is known about audio.
+    hasAudio: opts.countFrames ? undefined : audio !== undefined,
+    audio: audio && {
+      channels: audio.channels ?? 0,
+      layout: audio.channel_layout,
+      codec: audio.codec_name,
+      sampleRate: finite(audio.sample_rate),
+      startSeconds: finite(audio.start_time),
+    },
   };
 }
 
@@ -112,6 +133,19 @@ export async function probeImage(
     );
   }
   return { width: still.width, height: still.height, codec: still.codec_name };
+}
+
+const finite = (text: string | undefined): number | undefined => {
+  const n = Number(text);
+  return text !== undefined && Number.isFinite(n) ? n : undefined;
+};
+
+/** The facts node types see (`CompileContext.source`, `admit`), without undefined fields. */
+export function sourceMedia(facts: Omit<MediaFacts, 'hasVideo'>): SourceMedia {
+  const pick = { ...facts, hasVideo: undefined, hasAudio: undefined, codec: undefined };
+  return Object.fromEntries(
+    Object.entries(pick).filter(([, v]) => v !== undefined),
+  ) as unknown as SourceMedia;
 }
 
 /**

@@ -1,20 +1,25 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { appendFile, copyFile, link, mkdir, stat, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, link, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type {
+  CompileContext,
+  Diagnostic,
   ElementState,
   NodeLibrary,
   RunState,
   ServerEventName,
   ServerEvents,
+  SourceMedia,
   TaskSpec,
   Token,
 } from '@reelflow/fbp-model';
-import { isTerminalRunState } from '@reelflow/fbp-model';
+import { diagnostic, isTerminalRunState } from '@reelflow/fbp-model';
 import {
+  admitNodes,
   createEngine,
   getTask,
   step,
+  withoutInputs,
   type Effect,
   type EngineEvent,
   type EngineState,
@@ -23,7 +28,7 @@ import {
 } from '@reelflow/semantics';
 import type { Executor, ExecutorEvent } from '../executors/types.js';
 import type { RunRecord, Store } from '../store/store.js';
-import { probeMedia } from './media.js';
+import { probeMedia, sourceMedia } from './media.js';
 import { findOutputs, publishVideo, tokenBytes } from './outputs.js';
 import { ensureRunDir, nodeLogPath, resolveInside, runDirOf, type RunDir } from './rundir.js';
 import { outputTokensFor } from './tokens.js';
@@ -31,6 +36,9 @@ import { IncrementalStream } from './incremental.js';
 import { EngineJournal } from './engine-journal.js';
 import type { UploadTracker } from './upload-tracker.js';
 import { assetPath, LABEL_VIA } from '@reelflow/library';
+
+/** Event type of a run's own diagnostics (output checks, skipped nodes) in its event log. */
+export const RUN_DIAGNOSTIC = 'run:diagnostic';
 
 /** Does this task write its outputs through the runtime's file routes? */
 const pushesOverHttp = (spec: TaskSpec): boolean =>
@@ -87,6 +95,8 @@ interface FiringWork {
   seconds: number;
   started: boolean;
   timer?: NodeJS.Timeout;
+  /** Which round of tasks runs: 0 from compile(), then one more per review that asks for one. */
+  round: number;
 }
 
 /** From a start (or retry) to the end of the run: waiters and the cleanup in progress. */
@@ -96,6 +106,8 @@ interface Episode {
   /** Set once the run ended and its cleanup began. */
   ending?: Promise<void>;
 }
+
+const nodeRef = (id: string) => ({ kind: 'node' as const, id });
 
 const TERMINAL_TASK_STATES: readonly ElementState[] = ['done', 'failed', 'skipped', 'cancelled'];
 
@@ -123,6 +135,10 @@ export class RunOrchestrator {
   private readonly stream: IncrementalStream;
   private readonly journal: EngineJournal;
   private lifespanTimer?: NodeJS.Timeout;
+  /** What probing the run's input found (probed again after a restart when needed). */
+  private source?: SourceMedia;
+  /** Diagnostics recorded by this process, so a retry does not repeat them. */
+  private readonly diagnosed = new Set<string>();
   /** Set by detach(): the runtime is closing and the store may already be closed. */
   private detached = false;
   /** The current episode of the run; a retry after the end starts a new one. */
@@ -157,11 +173,9 @@ export class RunOrchestrator {
       this.deps.engineOptions?.capacity ??
       (await this.deps.executor.slots?.().catch(() => undefined));
     if (isTerminalRunState(this.run.state)) return; // cancelled while asking
+    const options = { ...this.deps.engineOptions, ...(capacity === undefined ? {} : { capacity }) };
     try {
-      this.engine = createEngine(this.run.graph, this.deps.library, {
-        ...this.deps.engineOptions,
-        ...(capacity === undefined ? {} : { capacity }),
-      });
+      this.engine = createEngine(this.run.graph, this.deps.library, options);
     } catch (err) {
       return this.finish('failed', `the engine cannot run this graph: ${(err as Error).message}`);
     }
@@ -179,6 +193,28 @@ export class RunOrchestrator {
       await this.stageAssets();
     } catch (err) {
       return this.apply({ type: 'abort', reason: (err as Error).message });
+    }
+    const { refused, skipped } = admitNodes(this.run.graph, this.deps.library, this.source!);
+    if (refused.length > 0) {
+      for (const r of refused)
+        this.diagnose(
+          diagnostic('input-refused', 'error', `${r.nodeId}: ${r.reason}`, nodeRef(r.nodeId)),
+        );
+      const why = refused.map((r) => `node ${r.nodeId}: ${r.reason}`).join('; ');
+      return this.apply({ type: 'abort', reason: `the input cannot be used: ${why}` });
+    }
+    if (skipped.length > 0) {
+      for (const n of skipped)
+        this.diagnose(
+          diagnostic('node-skipped', 'warning', `${n.nodeId}: ${n.reason}`, nodeRef(n.nodeId)),
+        );
+      // The engine runs the graph without the edges into them: they close without a token.
+      const graph = withoutInputs(
+        this.run.graph,
+        skipped.map((n) => n.nodeId),
+      );
+      const fresh = createEngine(graph, this.deps.library, options);
+      this.engine = step(fresh, { type: 'phase', state: 'validating' }).state;
     }
     this.apply({ type: 'phase', state: 'deploying' });
     this.startLifespan();
@@ -200,6 +236,7 @@ export class RunOrchestrator {
   ): Promise<void> {
     this.engine = this.journal.restore();
     if (this.engine === undefined) return this.start();
+    await this.ensureSource();
     this.startLifespan();
     const collect: FiringWork[] = [];
     const relaunch: FiringWork[] = [];
@@ -271,6 +308,7 @@ export class RunOrchestrator {
   async retryNode(nodeId: string): Promise<void> {
     this.engine ??= this.journal.restore();
     if (!this.engine) throw new Error(`run ${this.runId} never started; nothing to retry`);
+    await this.ensureSource();
     if (this.settled.ending) {
       // Let the cleanup of the ended episode finish first: it removes the run's tasks.
       await this.settled.ending;
@@ -444,6 +482,7 @@ export class RunOrchestrator {
       outputs: [],
       seconds: 0,
       started: false,
+      round: 0,
     };
     this.work.set(firing.key, work);
     return work;
@@ -467,24 +506,32 @@ export class RunOrchestrator {
     const typed = this.nodeTypeOf(firing.nodeId);
     try {
       if (!typed) throw new Error(`node ${firing.nodeId} has no known type`);
-      const { node, def } = typed;
-      return def.compile({
-        runId: this.runId,
-        node,
-        params: def.params.parse(node.params),
-        inputs: firing.inputs,
-        index: firing.index,
-        storage: {
-          root: this.deps.executor.storageRoot(this.dir.root, def.light),
-          httpBase: this.deps.httpBase(this.runId),
-        },
-        image: this.deps.image,
-      });
+      return typed.def.compile(this.contextOf(firing, typed));
     } catch (err) {
       const work = this.work.get(firing.key);
       if (work) this.failFiring(work, `cannot compile ${firing.nodeId}: ${(err as Error).message}`);
       return undefined;
     }
+  }
+
+  /** What compile() and review() of a firing see. */
+  private contextOf(
+    firing: Firing,
+    { node, def }: NonNullable<ReturnType<RunOrchestrator['nodeTypeOf']>>,
+  ): CompileContext<Record<string, unknown>> {
+    return {
+      runId: this.runId,
+      node,
+      params: def.params.parse(node.params),
+      inputs: firing.inputs,
+      index: firing.index,
+      storage: {
+        root: this.deps.executor.storageRoot(this.dir.root, def.light),
+        httpBase: this.deps.httpBase(this.runId),
+      },
+      image: this.deps.image,
+      ...(this.source === undefined ? {} : { source: this.source }),
+    };
   }
 
   /** A node of the run's graph with its type's definition, when both exist. */
@@ -557,12 +604,7 @@ export class RunOrchestrator {
   }
 
   private async writeSpecFiles(spec: TaskSpec): Promise<void> {
-    for (const file of spec.files ?? []) {
-      const abs = resolveInside(this.dir.root, file.path);
-      if (!abs) throw new Error(`file ${file.path} is outside the run directory`);
-      await mkdir(dirname(abs), { recursive: true });
-      await writeFile(abs, file.content);
-    }
+    for (const file of spec.files ?? []) await this.writeRunFile(file.path, file.content);
     // Outputs go into folders the task expects to exist.
     for (const out of spec.outputs) {
       const abs = resolveInside(this.dir.root, out.kind === 'file' ? dirname(out.path) : out.dir);
@@ -579,11 +621,13 @@ export class RunOrchestrator {
 
   /** All specs of a firing succeeded: read their outputs and hand the tokens to the engine. */
   private async finishFiring(work: FiringWork): Promise<void> {
+    const reports: Record<string, string> = {};
     try {
       for (const spec of work.specs) {
         if (this.deps.uploads && pushesOverHttp(spec)) await this.deps.uploads.settled(this.run.id);
         const found = await findOutputs(this.dir.root, spec);
         work.outputs.push(...outputTokensFor(spec, found));
+        for (const path of spec.reports ?? []) reports[path] = await this.readReport(spec, path);
       }
       if (this.feedsSink(work.firing.nodeId)) {
         for (const t of work.outputs)
@@ -592,7 +636,75 @@ export class RunOrchestrator {
     } catch (err) {
       return this.failFiring(work, (err as Error).message);
     }
-    this.completeFiring(work);
+    if (await this.review(work, reports)) this.completeFiring(work);
+  }
+
+  /**
+   * Hand a finished round's reports to its node type's review(): its diagnostics are recorded,
+   * its files written; then it fails the firing, launches the next round, or lets it complete
+   * (true).
+   */
+  private async review(work: FiringWork, reports: Record<string, string>): Promise<boolean> {
+    const typed = this.nodeTypeOf(work.firing.nodeId);
+    if (!typed?.def.review) return true;
+    try {
+      const result = typed.def.review({
+        ...this.contextOf(work.firing, typed),
+        round: work.round,
+        reports,
+      });
+      for (const d of result.diagnostics ?? []) this.diagnose(d);
+      for (const file of result.files ?? []) await this.writeRunFile(file.path, file.content);
+      if (result.fail !== undefined) {
+        this.failFiring(work, result.fail);
+        return false;
+      }
+      if (result.next === undefined || result.next.length === 0) return true;
+      if (this.work.get(work.firing.key) !== work) return false; // cancelled meanwhile
+      work.round += 1;
+      work.specs = [...result.next];
+      await this.launchSpecs(work);
+      return false;
+    } catch (err) {
+      this.failFiring(work, `cannot review ${work.firing.key}: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
+  /** The text of a report a task declared, confined to the run directory. */
+  private async readReport(spec: TaskSpec, path: string): Promise<string> {
+    const abs = resolveInside(this.dir.root, path);
+    if (!abs) throw new Error(`task ${spec.key} declares a report outside the run directory`);
+    return readFile(abs, 'utf8').catch(() => {
+      throw new Error(`task ${spec.key} exited without writing its report ${path}`);
+    });
+  }
+
+  private async writeRunFile(path: string, content: string): Promise<void> {
+    const abs = resolveInside(this.dir.root, path);
+    if (!abs) throw new Error(`file ${path} is outside the run directory`);
+    await mkdir(dirname(abs), { recursive: true });
+    await writeFile(abs, content);
+  }
+
+  /** Record one of the run's own diagnostics and put it in its node's log. */
+  private diagnose(d: Diagnostic): void {
+    if (this.detached) return;
+    // A retried firing finds the same again: the run lists each finding once.
+    const key = JSON.stringify(d);
+    if (this.diagnosed.has(key)) return;
+    this.diagnosed.add(key);
+    this.deps.store.appendEvent(this.runId, RUN_DIAGNOSTIC, d);
+    const nodeId = d.element.kind === 'node' ? d.element.id : 'run';
+    this.log(nodeId, nodeId, 'stderr', `${d.severity} ${d.code}: ${d.message}`);
+  }
+
+  /** Probe the run's input again when this process has not (a resume, a retry after restart). */
+  private async ensureSource(): Promise<void> {
+    if (this.source) return;
+    const target = `${this.dir.input}/${basename(this.run.input.path)}`;
+    const facts = await probeMedia(target).catch(() => undefined);
+    if (facts) this.source = sourceMedia(facts);
   }
 
   private completeFiring(work: FiringWork): void {
@@ -698,12 +810,19 @@ export class RunOrchestrator {
       if (err.code === 'EEXIST') return;
       await copyFile(input.path, target);
     });
-    // Probed already when it was handed over (the CLI does so to refuse a bad file early).
+    // Probed already when it was handed over (the CLI does so to refuse a bad file early),
+    // unless node types that judge the input need what that probe did not look at (its audio).
+    const judged = this.run.graph.nodes.some((n) => {
+      const def = this.deps.library.get(n.type);
+      return def?.admit !== undefined || def?.review !== undefined;
+    });
+    const given = judged && input.media?.hasAudio === undefined ? undefined : input.media;
     const facts =
-      input.media ??
+      given ??
       (await probeMedia(target).catch((err: Error) => {
         throw new Error(`the input video ${name} cannot be used: ${err.message}`);
       }));
+    this.source = sourceMedia(facts);
     const { size } = await stat(target);
     return {
       id: 'input',

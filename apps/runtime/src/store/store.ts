@@ -8,6 +8,7 @@ import type {
   RunState,
 } from '@reelflow/fbp-model';
 import { MIGRATIONS, type Migration } from './migrations.js';
+import type { MediaFacts } from '../runs/media.js';
 
 /** How many saves of each graph are kept for restoring. */
 export const GRAPH_VERSIONS_KEPT = 20;
@@ -32,12 +33,7 @@ export interface RunInput {
 }
 
 /** The facts about an input video that a run needs (see `MediaFacts`). */
-export interface InputMedia {
-  readonly durationSeconds: number;
-  readonly width?: number;
-  readonly height?: number;
-  readonly codec?: string;
-}
+export type InputMedia = Omit<MediaFacts, 'hasVideo'>;
 
 export interface RunRecord {
   readonly id: string;
@@ -472,6 +468,17 @@ export class Store {
           'SELECT id, run_id AS runId, at, type, payload FROM events WHERE run_id = ? AND id > ? ORDER BY id',
         )
         .all(runId, afterId) as (Omit<EventRecord, 'payload'> & { payload: string })[]
+    ).map((row) => ({ ...row, payload: JSON.parse(row.payload) }));
+  }
+
+  /** The events of one type of a run, oldest first. */
+  listEventsOfType(runId: string, type: string): EventRecord[] {
+    return (
+      this.db
+        .prepare(
+          'SELECT id, run_id AS runId, at, type, payload FROM events WHERE run_id = ? AND type = ? ORDER BY id',
+        )
+        .all(runId, type) as (Omit<EventRecord, 'payload'> & { payload: string })[]
     ).map((row) => ({ ...row, payload: JSON.parse(row.payload) }));
   }
 
