@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { GraphNode } from './graph.js';
 
 /** What travels on an edge: a whole video file, or one segment of one. */
-export type DataType = 'video' | 'chunk';
-export const DATA_TYPES: readonly DataType[] = ['video', 'chunk'];
+export type DataType = 'video' | 'chunk' | 'audio';
+export const DATA_TYPES: readonly DataType[] = ['video', 'chunk', 'audio'];
 
 /**
  * A port of a node type. `multiplicity` is about edges: a `one` input accepts a single
@@ -25,9 +25,12 @@ export interface PortSpec {
  * - `map`: one token in, one token out, once per token (transfer, encode, probe).
  * - `fanout`: one video in, N chunk tokens of one group out (split).
  * - `join`: every chunk of one group in, one video out (merge).
- * - `sink`: consumes tokens and emits none (stream).
+ * - `sink`: consumes tokens and emits none (probe).
+ * - `gather`: one token from each incoming edge in, fired once every edge has delivered one
+ *   (the k-th token of each edge together, in the order of the edges in the graph); emits
+ *   what its task reports (stream: the renditions of a ladder, plus an audio track).
  */
-export type FiringKind = 'source' | 'map' | 'fanout' | 'join' | 'sink';
+export type FiringKind = 'source' | 'map' | 'fanout' | 'join' | 'sink' | 'gather';
 
 /** Where a group of chunks came from: the split firing that cut them. */
 export interface ChunkGroup {
@@ -88,6 +91,22 @@ export type ExpectedOutput =
       readonly segmentList?: string;
     };
 
+/**
+ * An HLS master playlist the runtime writes once every task of a firing has succeeded: it
+ * measures the renditions' segments and probes them, then writes the text the library's
+ * `masterPlaylist` makes (bit rates and codecs are read from the output, never guessed).
+ * Paths are relative to the run directory.
+ */
+export interface MasterPlaylistRequest {
+  readonly path: string;
+  /** The video renditions' media playlists, one per video input, in input order. */
+  readonly variants: readonly string[];
+  /** The shared audio rendition's media playlist. */
+  readonly audio?: string;
+  /** The audio playlist exists only when the first video carried audio (a muxer's choice). */
+  readonly audioOptional?: boolean;
+}
+
 /** A unit of real work: one container (swarm) or one child process (local). */
 export interface TaskSpec {
   /** Stable within a run: `${nodeId}:${index}`. */
@@ -115,6 +134,8 @@ export interface TaskSpec {
   readonly reportsProgress?: boolean;
   /** Expected media duration the task processes, to turn progress into a fraction. */
   readonly durationSeconds?: number;
+  /** A master playlist to write over this firing's renditions once all its tasks succeeded. */
+  readonly master?: MasterPlaylistRequest;
 }
 
 /** How tasks address the run's files. */

@@ -56,6 +56,51 @@ describe('simulateGraph', () => {
     expect(report.makespanSeconds).toBeCloseTo(5 * copy + encode, 9);
   });
 
+  it('simulates a ladder: every rung encodes every chunk, the stream gathers the merges once', () => {
+    const graph = buildGraph(
+      {
+        src: 'source',
+        split: 'split',
+        e1: 'encode',
+        e2: 'encode',
+        e3: 'encode',
+        m1: 'merge',
+        m2: 'merge',
+        m3: 'merge',
+        out: 'stream',
+      },
+      [
+        ['src', 'split'],
+        ['split', 'e1'],
+        ['split', 'e2'],
+        ['split', 'e3'],
+        ['e1', 'm1'],
+        ['e2', 'm2'],
+        ['e3', 'm3'],
+        ['m1', 'out'],
+        ['m2', 'out'],
+        ['m3', 'out'],
+      ],
+    );
+    const c = { encodeSecondsPerSecond: 0.5, copySecondsPerSecond: 0.1, taskOverheadSeconds: 1 };
+    const report = simulateGraph(graph, library, {
+      chunks: 4,
+      workers: 1,
+      cores: 2,
+      calibration: c,
+      durationSeconds: 20,
+    });
+    expect(report.deadlock).toBe(false);
+    expect(report.firings).toMatchObject({ e1: 4, e2: 4, e3: 4, m1: 1, m2: 1, m3: 1, out: 1 });
+    expect(report.trace.at(-1)).toMatchObject({ node: 'out', consumed: 3, produced: 0 });
+    // One worker runs everything in turn: the stream copies all three 20 s renditions.
+    const split = 1 + 20 * 0.1;
+    const encodes = 12 * ((1 + 5 * 0.5) / 2);
+    const merges = 3 * (1 + 20 * 0.1);
+    const stream = 1 + 60 * 0.1;
+    expect(report.makespanSeconds).toBeCloseTo(split + encodes + merges + stream, 9);
+  });
+
   it('predicts a shorter makespan with more workers, bounded below by the work per core', () => {
     const run = (workers: number) =>
       simulateGraph(pipelineGraph(), library, {

@@ -184,6 +184,20 @@ function syntheticOutputs(options: SimulatorOptions, model: NodeModel, firing: F
           durationSeconds: totalDuration(inputs),
         },
       ];
+    case 'gather': {
+      // A gather with an output emits one token of it, as long as its longest input.
+      const out = model.def?.ports.find((p) => p.direction === 'out');
+      if (!out) return [];
+      const longest = Math.max(0, ...inputs.map((t) => t.durationSeconds ?? 0));
+      return [
+        {
+          id: key,
+          dataType: out.dataType,
+          path: `${id}/${firing.index}.mp4`,
+          durationSeconds: longest,
+        },
+      ];
+    }
     default:
       return [];
   }

@@ -27,12 +27,12 @@ import type {
  * of how those compile.
  */
 
-const port = (name: string, direction: 'in' | 'out', dataType: 'video' | 'chunk'): PortSpec => ({
-  name,
-  direction,
-  dataType,
-  multiplicity: name === 'in' && dataType === 'chunk' ? 'many' : 'one',
-});
+const port = (
+  name: string,
+  direction: 'in' | 'out',
+  dataType: 'video' | 'chunk' | 'audio',
+  multiplicity: 'one' | 'many' = name === 'in' && dataType === 'chunk' ? 'many' : 'one',
+): PortSpec => ({ name, direction, dataType, multiplicity });
 
 function testType(
   type: string,
@@ -57,7 +57,10 @@ function testType(
 const copy = (media: MediaInfo, c: Calibration) =>
   c.taskOverheadSeconds + media.durationSeconds * c.copySecondsPerSecond;
 
-/** The stand-in library: source, split, transfer, encode (2 cores), merge, stream. */
+/**
+ * The stand-in library: source, split, transfer, encode (2 cores), merge, stream (a gather:
+ * one video from each incoming edge, as for a ladder's renditions).
+ */
 export function testLibrary(): NodeLibrary {
   return createLibrary([
     testType('source', 'source', [port('out', 'out', 'video')], () => 0),
@@ -71,7 +74,12 @@ export function testLibrary(): NodeLibrary {
       2,
     ),
     testType('merge', 'join', [port('in', 'in', 'chunk'), port('out', 'out', 'video')], copy),
-    testType('stream', 'sink', [port('in', 'in', 'video')], copy),
+    testType(
+      'stream',
+      'gather',
+      [port('in', 'in', 'video', 'many'), port('audio', 'in', 'audio', 'one')],
+      copy,
+    ),
   ]);
 }
 

@@ -12,6 +12,7 @@ function nodeInfo(node: GraphNode, library: NodeLibrary, defaultRetries: number)
     firing: library.get(node.type)?.firing ?? null,
     predecessors: [],
     successors: [],
+    targetSlots: [],
     lanes: [],
     retries: nonNegativeInt(node.params.retries) ?? defaultRetries,
     incremental: node.params.incremental === true,
@@ -112,6 +113,7 @@ export function buildTopology(
     const to = nodes[edge.to.node];
     if (!from || !to) continue;
     (from.successors as string[]).push(to.id);
+    (from.targetSlots as number[]).push(to.predecessors.length);
     (to.predecessors as string[]).push(from.id);
   }
   const memo = new Map<string, ReadonlySet<string>>();

@@ -74,6 +74,11 @@ export interface NodeInfo {
   /** One entry per outgoing edge, so a node feeding a node twice delivers twice. */
   readonly successors: readonly string[];
   /**
+   * For each outgoing edge (parallel to `successors`), its place among the target's incoming
+   * edges: the slot a gather holds its tokens in. Absent in states saved before gathers.
+   */
+  readonly targetSlots?: readonly number[];
+  /**
    * Outgoing edges (indexes into `successors`) grouped into lanes: edges whose chunks meet
    * again at the same join are parallel lanes of one stream, and a chunk takes exactly one
    * of them (`group.index mod lanes`); separate lane groups each get every token.
@@ -133,8 +138,13 @@ export interface NodeRuntime {
   readonly counts: TaskCounts;
   /** Join groups still incomplete, by group id. */
   readonly groups: Readonly<Record<string, JoinGroup>>;
-  /** Tokens held in incomplete groups. */
+  /** Tokens held in incomplete groups, or waiting in a gather's slots. */
   readonly held: number;
+  /**
+   * A gather's tokens waiting for the other incoming edges: per slot (incoming edge index),
+   * in arrival order. Absent until a gather holds a token.
+   */
+  readonly slots?: Readonly<Record<string, readonly Token[]>>;
   /** Tokens that reached this node and can never be consumed. */
   readonly stuck: number;
   /** Tokens a source emitted (0 or 1). */
