@@ -35,7 +35,14 @@ export {
   type Container,
   type MergeParams,
 } from './nodes/merge/index.js';
-export { stream, streamEntry, type StreamParams } from './nodes/stream/index.js';
+export {
+  stream,
+  streamEntry,
+  variantDir,
+  MASTER_PLAYLIST,
+  type StreamParams,
+} from './nodes/stream/index.js';
+export { ladderEncodes, selectRungs, type RungOutcome } from './nodes/stream/ladder.js';
 export { probe, probeReport, type ProbeParams } from './nodes/probe/index.js';
 export { quality, referenceChunk, type QualityParams } from './nodes/quality/index.js';
 export {
@@ -48,7 +55,22 @@ export {
   type TaskParams,
 } from './common.js';
 export { parseSegmentList, outputTokens, type SegmentEntry } from './tokens.js';
-export { hlsPlaylist, type HlsSegment } from './hls.js';
+export {
+  hlsPlaylist,
+  parseMediaPlaylist,
+  measureBandwidth,
+  parseHexDump,
+  avcCodecString,
+  codecString,
+  frameRate,
+  masterPlaylist,
+  type HlsSegment,
+  type MediaPlaylist,
+  type MeasuredSegment,
+  type ProbedStream,
+  type MasterVariant,
+  type MasterAudio,
+} from './hls.js';
 export { safeName, workDir, outputDir, locate, assertRunPath, type Via } from './paths.js';
 export { chunkFormatForCodec, type ChunkFormat } from './formats.js';
 export * from './constraints/index.js';

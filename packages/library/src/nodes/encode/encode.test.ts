@@ -14,6 +14,7 @@ describe('encode parameters', () => {
       preset: 'veryfast',
       crf: 23,
       keyframeSeconds: 2,
+      upscale: 'never',
       implementation: 'software',
       retries: 2,
       cpus: 0.5,
@@ -100,6 +101,15 @@ describe('encode argv', () => {
       ),
   );
 
+  it('scales up only with upscale: allow; the default caps each side at the source', () => {
+    expect(after(compile({ height: 720 }).argv, '-vf')).toBe('scale=-2:min(720\\,ih)');
+    expect(after(compile({ width: 640, height: 360 }).argv, '-vf')).toBe(
+      'scale=min(640\\,iw):min(360\\,ih)',
+    );
+    expect(after(compile({ height: 720, upscale: 'allow' }).argv, '-vf')).toBe('scale=-2:720');
+    expect(encode.params.safeParse({ upscale: 'sometimes' }).success).toBe(false);
+  });
+
   it.each(combos)('compiles %o with its encoder, rate, scale and joinable chunks', (params) => {
     const argv = compile(params).argv;
     const p = encode.params.parse(params) as EncodeParams;
@@ -120,7 +130,10 @@ describe('encode argv', () => {
     else expect(argv.includes('-crf') || argv.includes('-qp')).toBe(true);
     const filter = argv.includes('-vf') ? after(argv, '-vf') : '';
     if (p.width !== undefined || p.height !== undefined) {
-      expect(filter).toContain(`scale=${p.width ?? -2}:${p.height ?? -2}`);
+      // The default never scales above the source: each side is capped at the input's.
+      const side = (n: number | undefined, src: string) =>
+        n === undefined ? '-2' : `min(${n}\\,${src})`;
+      expect(filter).toContain(`scale=${side(p.width, 'iw')}:${side(p.height, 'ih')}`);
     }
     if (p.implementation === 'hardware') {
       expect(filter).toMatch(/format=nv12,hwupload$/);

@@ -72,6 +72,12 @@ const params = z
       .describe('Target video bitrate in kbit/s (50–200000); replaces crf when set.'),
     width: evenSize(7680, 'width'),
     height: evenSize(4320, 'height'),
+    upscale: z
+      .enum(['never', 'allow'])
+      .default('never')
+      .describe(
+        'never: a width/height above the source is capped at the source size (a ladder rung above it is left out of the master playlist); allow: scale up.',
+      ),
     keyframeSeconds: z
       .number()
       .int()
@@ -162,10 +168,16 @@ function rateArgs(p: EncodeParams): string[] {
   return p.codec === 'vp9' ? ['-crf', String(p.crf), '-b:v', '0'] : ['-crf', String(p.crf)];
 }
 
-/** The scale filter, built only from validated integers; -2 keeps the aspect with an even size. */
+/**
+ * The scale filter, built only from validated integers; -2 keeps the aspect with an even size.
+ * With `upscale: never` each side is capped at the source's (`min(720\,ih)`: the comma is
+ * escaped for the filter graph), so a 320x180 source stays 320x180 in a 720p rung.
+ */
 function scaleFilter(p: EncodeParams): string | undefined {
   if (p.width === undefined && p.height === undefined) return undefined;
-  return `scale=${p.width ?? -2}:${p.height ?? -2}`;
+  const side = (size: number | undefined, source: 'iw' | 'ih'): string =>
+    size === undefined ? '-2' : p.upscale === 'allow' ? String(size) : `min(${size}\\,${source})`;
+  return `scale=${side(p.width, 'iw')}:${side(p.height, 'ih')}`;
 }
 
 function videoArgs(p: EncodeParams): string[] {
