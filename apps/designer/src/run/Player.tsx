@@ -1,11 +1,16 @@
 import Hls from 'hls.js';
 import { useEffect, useRef } from 'react';
 
-/** The playable output of a run: its HLS playlist if there is one, else its first video file. */
+/**
+ * The playable output of a run: a ladder's master playlist, else its HLS playlist if there is
+ * one, else its first video file.
+ */
 export function playableOutput(
   outputs: readonly string[],
 ): { path: string; hls: boolean } | undefined {
-  const playlist = outputs.find((o) => o.endsWith('.m3u8'));
+  const playlist =
+    outputs.find((o) => o.endsWith('/master.m3u8') || o === 'master.m3u8') ??
+    outputs.find((o) => o.endsWith('.m3u8'));
   if (playlist) return { path: playlist, hls: true };
   const video = outputs.find((o) => /\.(mp4|webm|mkv)$/.test(o));
   return video ? { path: video, hls: false } : undefined;

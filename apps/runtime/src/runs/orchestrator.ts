@@ -27,6 +27,7 @@ import { probeMedia } from './media.js';
 import { findOutputs, publishVideo, tokenBytes } from './outputs.js';
 import { ensureRunDir, nodeLogPath, resolveInside, runDirOf, type RunDir } from './rundir.js';
 import { outputTokensFor } from './tokens.js';
+import { writeMasterPlaylist } from './master.js';
 import { IncrementalStream } from './incremental.js';
 import { EngineJournal } from './engine-journal.js';
 import type { UploadTracker } from './upload-tracker.js';
@@ -580,6 +581,17 @@ export class RunOrchestrator {
         const found = await findOutputs(this.dir.root, spec);
         work.outputs.push(...outputTokensFor(spec, found));
       }
+      for (const spec of work.specs) {
+        if (!spec.master) continue;
+        const notes = await writeMasterPlaylist(
+          this.dir.root,
+          spec.master,
+          this.run.graph,
+          work.firing.nodeId,
+          this.deps.library,
+        );
+        for (const note of notes) this.log(work.firing.nodeId, work.firing.key, 'stdout', note);
+      }
       if (this.feedsSink(work.firing.nodeId)) {
         for (const t of work.outputs)
           if (t.dataType === 'video') await publishVideo(this.dir.root, work.firing.nodeId, t);
@@ -792,12 +804,12 @@ export class RunOrchestrator {
   /** Whether a node's output goes to a sink (its videos are then published outputs). */
   private feedsSink(nodeId: string): boolean {
     const { graph } = this.run;
-    return graph.edges.some(
-      (e) =>
-        e.from.node === nodeId &&
-        this.deps.library.get(graph.nodes.find((n) => n.id === e.to.node)?.type ?? '')?.firing ===
-          'sink',
-    );
+    return graph.edges.some((e) => {
+      if (e.from.node !== nodeId) return false;
+      const def = this.deps.library.get(graph.nodes.find((n) => n.id === e.to.node)?.type ?? '');
+      // A node without outputs ends the flow: a sink, or a gather such as a ladder's stream.
+      return def !== undefined && !def.ports.some((p) => p.direction === 'out');
+    });
   }
 
   private taskIds(firing: Firing) {
