@@ -208,6 +208,19 @@ export interface NodeTypeDef<P = Record<string, unknown>> {
   /** Constraints in the OCL subset shipped with the node type. */
   readonly constraints?: string;
   /**
+   * Sibling nodes of this type that consume the same token (a ladder's encodes of one chunk)
+   * may run as one task: decode once, do every node's work (an ffmpeg `split` filter with an
+   * output per node). The engine launches them together; `compile` gets one context per
+   * node (the first is the task's own) and returns the task(s) writing every node's outputs,
+   * each node's listed in order in `TaskSpec.outputs`.
+   */
+  readonly fusion?: {
+    compile(ctxs: readonly CompileContext<P>[]): TaskSpec[];
+    /** Seconds on one core-equivalent for the fused task. */
+    estimateSeconds(params: readonly P[], media: MediaInfo, calibration: Calibration): number;
+    cores(params: readonly P[]): number;
+  };
+  /**
    * Stream copy only (no decoding or encoding): a task of this node moves and rewraps bytes of
    * the run's files and needs little CPU. A runtime may run such tasks beside the run's storage
    * instead of scheduling them on the cluster, where start-up would cost more than the work.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createLibrary } from '@reelflow/fbp-model';
 import { createEngine, getTask, listTasks, replay, step } from './engine.js';
 import {
   EngineHarness,
@@ -604,5 +605,142 @@ describe('lifecycle notifications', () => {
     expect(notifications(effects, 'deadlock')).toEqual([
       { type: 'deadlock', stuck: [{ nodeId: 'x', tokens: 1 }] },
     ]);
+  });
+});
+
+describe('fused siblings (decode once)', () => {
+  /** The stand-in library with a fusible encode: its siblings on one chunk run as one task. */
+  function fusingLibrary() {
+    const base = testLibrary();
+    return createLibrary(
+      base.types().map((def) =>
+        def.type === 'encode'
+          ? {
+              ...def,
+              fusion: {
+                compile: () => [],
+                estimateSeconds: (ps: readonly unknown[]) => ps.length,
+                cores: () => 2,
+              },
+            }
+          : def,
+      ),
+    );
+  }
+  /** src → split → enc0..enc(n-1) → m0..m(n-1) → out */
+  function rungs(n: number) {
+    const nodes: Record<string, string> = { src: 'source', split: 'split', out: 'stream' };
+    const edges: Array<[string, string]> = [['src', 'split']];
+    for (let i = 0; i < n; i++) {
+      nodes[`enc${i}`] = 'encode';
+      nodes[`m${i}`] = 'merge';
+      edges.push(['split', `enc${i}`], [`enc${i}`, `m${i}`], [`m${i}`, 'out']);
+    }
+    return buildGraph(nodes, edges);
+  }
+  const succeed = (h: EngineHarness, key: string) => {
+    h.send({ type: 'taskStarted', key });
+    h.send({
+      type: 'taskSucceeded',
+      key,
+      outputs: [{ id: key, dataType: 'chunk', path: `${key}.ts` }],
+    });
+  };
+
+  it('launches the encodes of one chunk as one task with riders, holding one capacity slot', () => {
+    const h = new EngineHarness(rungs(3), fusingLibrary(), { capacity: 2 });
+    expect(h.state.topology.nodes.enc1!.fusion).toEqual(['enc0', 'enc1', 'enc2']);
+    h.start();
+    const effects = h.complete('split:0', 3);
+    const fused = launches(effects);
+    expect(fused.map((l) => [l.firing.key, l.firing.riders?.map((r) => r.key)])).toEqual([
+      ['enc0:0', ['enc1:0', 'enc2:0']],
+      ['enc0:1', ['enc1:1', 'enc2:1']],
+    ]);
+    expect(h.state.inFlight - (h.state.riding ?? 0)).toBe(2);
+    expect(getTask(h.state, 'enc2:1')).toMatchObject({ launched: true, rider: true });
+    // The leader reports first: its riders are still in flight, so nothing deadlocks.
+    h.launched.delete('enc0:0');
+    succeed(h, 'enc0:0');
+    expect(h.state.run.state).toBe('running');
+    succeed(h, 'enc1:0');
+    succeed(h, 'enc2:0');
+    // The freed slot goes to the next chunk, fused again.
+    expect(
+      launches(h.effects)
+        .at(-1)!
+        .firing.riders?.map((r) => r.key),
+    ).toEqual(['enc1:2', 'enc2:2']);
+    for (const key of ['enc1:1', 'enc2:1', 'enc1:2', 'enc2:2']) succeed(h, key);
+    for (const key of ['enc0:1', 'enc0:2']) {
+      h.launched.delete(key);
+      succeed(h, key);
+    }
+    h.drain();
+    expect(h.state.run.state).toBe('succeeded');
+    expect(listTasks(h.state, 'enc2').every((t) => t.state === 'done' && !t.rider)).toBe(true);
+    expect(h.state.inFlight).toBe(0);
+    expect(h.state.riding).toBe(0);
+    expect(JSON.parse(JSON.stringify(h.state))).toEqual(h.state);
+  });
+
+  it('retries each node of a failed fused task on its own, each taking capacity', () => {
+    const h = new EngineHarness(rungs(2), fusingLibrary(), { capacity: 4, backoffMs: 10 });
+    h.start();
+    h.complete('split:0', 1);
+    h.launched.delete('enc0:0');
+    for (const key of ['enc1:0', 'enc0:0']) {
+      h.send({ type: 'taskStarted', key });
+      h.send({ type: 'taskFailed', key, reason: 'boom' });
+    }
+    const retries = launches(h.effects).filter((l) => l.firing.attempt === 2);
+    expect(retries.map((l) => [l.firing.key, l.firing.riders])).toEqual([
+      ['enc1:0', undefined],
+      ['enc0:0', undefined],
+    ]);
+    expect(h.state.inFlight).toBe(2);
+    expect(h.state.riding).toBe(0);
+    h.drain();
+    expect(h.state.run.state).toBe('succeeded');
+  });
+
+  it('fuses nothing when asked not to, or when siblings do not share their input', () => {
+    const off = new EngineHarness(rungs(2), fusingLibrary(), { fuse: false });
+    expect(off.state.topology.nodes.enc0!.fusion).toBeUndefined();
+    // Each encode behind its own transfer: different inputs, no fusion.
+    const graph = buildGraph(
+      {
+        src: 'source',
+        split: 'split',
+        x0: 'transfer',
+        x1: 'transfer',
+        enc0: 'encode',
+        enc1: 'encode',
+        m0: 'merge',
+        m1: 'merge',
+      },
+      [
+        ['src', 'split'],
+        ['split', 'x0'],
+        ['split', 'x1'],
+        ['x0', 'enc0'],
+        ['x1', 'enc1'],
+        ['enc0', 'm0'],
+        ['enc1', 'm1'],
+      ],
+    );
+    expect(createEngine(graph, fusingLibrary()).topology.nodes.enc0!.fusion).toBeUndefined();
+    // Parallel lanes of one merge share the chunks: they never see the same chunk.
+    const lanes = buildGraph(
+      { src: 'source', split: 'split', a: 'encode', b: 'encode', m: 'merge' },
+      [
+        ['src', 'split'],
+        ['split', 'a'],
+        ['split', 'b'],
+        ['a', 'm'],
+        ['b', 'm'],
+      ],
+    );
+    expect(createEngine(lanes, fusingLibrary()).topology.nodes.a!.fusion).toBeUndefined();
   });
 });

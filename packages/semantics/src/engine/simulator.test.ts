@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createLibrary, type Calibration, type MediaInfo } from '@reelflow/fbp-model';
 import { createSimulator, simulateGraph } from './simulator.js';
 import { DEFAULT_CALIBRATION } from './cost.js';
 import { buildGraph, pipelineGraph, testLibrary } from './testing.js';
@@ -99,6 +100,47 @@ describe('simulateGraph', () => {
     const merges = 3 * (1 + 20 * 0.1);
     const stream = 1 + 60 * 0.1;
     expect(report.makespanSeconds).toBeCloseTo(split + encodes + merges + stream, 9);
+  });
+
+  it('plays fused encodes as one task per chunk, each node keeping its firings', () => {
+    const graph = buildGraph(
+      { src: 'source', split: 'split', e1: 'encode', e2: 'encode', m1: 'merge', m2: 'merge' },
+      [
+        ['src', 'split'],
+        ['split', 'e1'],
+        ['split', 'e2'],
+        ['e1', 'm1'],
+        ['e2', 'm2'],
+      ],
+    );
+    const fusing = createLibrary(
+      library.types().map((def) =>
+        def.type === 'encode'
+          ? {
+              ...def,
+              // One decode saved: the fused task costs 1.5 encodes, not 2.
+              fusion: {
+                compile: () => [],
+                estimateSeconds: (ps: readonly unknown[], m: MediaInfo, c: Calibration) =>
+                  c.taskOverheadSeconds +
+                  m.durationSeconds * c.encodeSecondsPerSecond * (ps.length - 0.5),
+                cores: () => 2,
+              },
+            }
+          : def,
+      ),
+    );
+    const c = { encodeSecondsPerSecond: 0.5, copySecondsPerSecond: 0, taskOverheadSeconds: 1 };
+    const options = { chunks: 2, workers: 1, cores: 2, calibration: c, durationSeconds: 20 };
+    const apart = simulateGraph(graph, library, options);
+    const fused = simulateGraph(graph, fusing, options);
+    expect(fused.firings).toEqual(apart.firings);
+    expect(fused.trace).toHaveLength(apart.trace.length);
+    // Apart: 4 encodes of (1 + 10 * 0.5) / 2 = 3 s; fused: 2 tasks of (1 + 10 * 0.5 * 1.5) / 2.
+    const copies = 1 + 1 + 1;
+    expect(apart.makespanSeconds).toBeCloseTo(copies + 4 * 3, 9);
+    // Fused, both merges become ready together and share the worker's two cores.
+    expect(fused.makespanSeconds).toBeCloseTo(1 + 2 * 4.25 + 1, 9);
   });
 
   it('predicts a shorter makespan with more workers, bounded below by the work per core', () => {

@@ -7,7 +7,13 @@ import type {
   NodeTypeDef,
   Token,
 } from '@reelflow/fbp-model';
-import { DEFAULT_CALIBRATION, resolveParams, taskCost, type TaskCost } from './cost.js';
+import {
+  DEFAULT_CALIBRATION,
+  fusedTaskCost,
+  resolveParams,
+  taskCost,
+  type TaskCost,
+} from './cost.js';
 import { createEngine, step as engineStep } from './engine.js';
 import type {
   Effect,
@@ -394,6 +400,7 @@ class SimulatorImpl implements Simulator {
     s.seq += 1;
     s.passed = null;
     this.feed({ type: 'taskStarted', key: firing.key });
+    for (const rider of firing.riders ?? []) this.feed({ type: 'taskStarted', key: rider.key });
   }
 
   /** Jump virtual time to the next finishing task (or delayed retry) and report it. */
@@ -427,8 +434,17 @@ class SimulatorImpl implements Simulator {
     };
     const failure = this.options.fail?.(firing);
     if (failure !== undefined) {
+      // One process: when a fused task fails, every node in it fails.
+      for (const rider of firing.riders ?? [])
+        this.feed({ type: 'taskFailed', key: rider.key, reason: failure });
       this.feed({ type: 'taskFailed', key: firing.key, reason: failure });
       return this.record({ ...entry, produced: 0, failed: failure });
+    }
+    // A fused task's riders finish with it; each keeps its own trace entry.
+    for (const rider of firing.riders ?? []) {
+      const outputs = syntheticOutputs(this.options, this.models.get(rider.nodeId)!, rider);
+      this.feed({ type: 'taskSucceeded', key: rider.key, outputs });
+      this.record({ ...entry, node: rider.nodeId, key: rider.key, produced: outputs.length });
     }
     const outputs = syntheticOutputs(this.options, this.models.get(firing.nodeId)!, firing);
     this.feed({ type: 'taskSucceeded', key: firing.key, outputs });
@@ -439,6 +455,12 @@ class SimulatorImpl implements Simulator {
     const model = this.models.get(firing.nodeId);
     if (!model?.def) return { cores: 1, seconds: 0 };
     const media: MediaInfo = { ...this.media, durationSeconds: totalDuration(firing.inputs) };
+    if (firing.riders?.length) {
+      const params = [model, ...firing.riders.map((r) => this.models.get(r.nodeId)!)].map(
+        (m) => m.params,
+      );
+      return fusedTaskCost(model.def, params, media, this.calibration, this.cores);
+    }
     return taskCost(model.def, model.params, media, this.calibration, this.cores);
   }
 }

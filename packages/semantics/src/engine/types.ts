@@ -15,6 +15,11 @@ export interface Firing {
   attempt: number;
   /** The node's type, so a driver need not look it up. */
   nodeType: string;
+  /**
+   * Firings of sibling nodes fused into this one (same input token, same node type with a
+   * `fusion`): one task does the work of all, and the driver reports each key's outcome.
+   */
+  riders?: Firing[];
 }
 
 /** What happens to a run, fed to `step` in the order it happened. */
@@ -62,6 +67,8 @@ export interface EngineOptions {
   defaultRetries?: number;
   /** First retry delay; each further retry doubles it. Default 1000. */
   backoffMs?: number;
+  /** Launch sibling tasks of fusible node types as one task (decode once). Default true. */
+  fuse?: boolean;
 }
 
 /** The static part of a node, copied from the graph and library at creation. */
@@ -86,6 +93,11 @@ export interface NodeInfo {
   readonly lanes: readonly (readonly number[])[];
   readonly retries: number;
   readonly incremental: boolean;
+  /**
+   * Sibling nodes fused with this one, itself included, in graph order: same type (with a
+   * `fusion`), each fed only by one edge from the same node and each given every token.
+   */
+  readonly fusion?: readonly string[];
 }
 
 /** The graph as the engine needs it: plain data, so the state is self-contained. */
@@ -110,6 +122,8 @@ export interface TaskRecord {
   readonly budgetFrom: number;
   /** Handed to the driver and not yet finished (counts against capacity). */
   readonly launched: boolean;
+  /** Launched inside another node's fused task: in flight, but holding no capacity of its own. */
+  readonly rider?: boolean;
   readonly reason?: string;
   /** Tokens the task produced (for the trace). */
   readonly produced?: number;
@@ -168,4 +182,6 @@ export interface EngineState {
   readonly requeue: readonly string[];
   /** Launched tasks not yet finished. */
   readonly inFlight: number;
+  /** Of those, riders of a fused task (they take no capacity). Absent in older states. */
+  readonly riding?: number;
 }
