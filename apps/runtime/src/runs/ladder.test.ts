@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Store } from '../store/store.js';
 import { runCommand, type RunSummary } from './cli-run.js';
 import { openTestExecutor } from './test-executors.js';
 
@@ -82,7 +83,14 @@ async function runLadder(name: string, graph: unknown, input: string) {
   expect(code).toBe(0);
   const summary = JSON.parse(stdout.trim().split('\n').at(-1)!) as RunSummary;
   const root = join(dataDir, 'runs', summary.runId);
-  return { summary, outputs: join(root, 'outputs', 'out'), logs: join(root, 'logs') };
+  // The tasks handed to the executor, from the run's event log.
+  const store = new Store(join(dataDir, 'reelflow.db'));
+  const launched = store
+    .listEvents(summary.runId)
+    .filter((e) => e.type === 'task:launch')
+    .map((e) => (e.payload as { key: string }).key);
+  store.close();
+  return { summary, launched, outputs: join(root, 'outputs', 'out'), logs: join(root, 'logs') };
 }
 
 interface Stream {
@@ -142,11 +150,24 @@ const PROFILE_IDC: Record<string, string> = {
 describe('an HLS ladder from examples/abr-ladder.reelflow.json', () => {
   let outputs: string;
   let master: string;
+  let launched: string[];
+  let summary: RunSummary;
 
   beforeAll(async () => {
-    ({ outputs } = await runLadder('hls', ladderGraph(), hd));
+    ({ outputs, launched, summary } = await runLadder('hls', ladderGraph(), hd));
     master = readFileSync(join(outputs, 'master.m3u8'), 'utf8');
   }, 300_000);
+
+  it('decodes each chunk once: one task per chunk encodes all four rungs', () => {
+    // 6 s in 2 s chunks: three fused encode tasks, not twelve; each rung still ran 3 firings.
+    expect(launched.filter((k) => k.startsWith('enc'))).toEqual([
+      'enc1080:0',
+      'enc1080:1',
+      'enc1080:2',
+    ]);
+    for (const rung of ['enc1080', 'enc720', 'enc480', 'enc360'])
+      expect(summary.nodes[rung]).toEqual({ state: 'done', tasks: 3 });
+  });
 
   it('lists the four renditions by bandwidth, each as ffprobe reads it', async () => {
     const variants = variantsOf(master);

@@ -88,6 +88,8 @@ interface FiringWork {
   seconds: number;
   started: boolean;
   timer?: NodeJS.Timeout;
+  /** Firings of fused sibling nodes this firing's task also does (decode once); their own work. */
+  readonly riders: FiringWork[];
 }
 
 /** From a start (or retry) to the end of the run: waiters and the cleanup in progress. */
@@ -206,6 +208,7 @@ export class RunOrchestrator {
       const firing = task.firing as Firing;
       const work = this.trackFiring(firing);
       work.started = task.state === 'running';
+      for (const rider of work.riders) rider.started = work.started;
       const specs = this.compile(firing);
       if (!specs) continue;
       work.specs = specs;
@@ -297,6 +300,11 @@ export class RunOrchestrator {
         break;
       case 'progress':
         this.progress(work, event.key, event.fraction, event.outTimeSeconds, event.speed);
+        // A fused task's progress is each of its nodes' progress.
+        for (const rider of work.riders) {
+          const key = `${event.key}>${rider.firing.key}`;
+          this.progress(rider, key, event.fraction, event.outTimeSeconds, event.speed);
+        }
         break;
       case 'succeeded':
         work.remaining.delete(event.key);
@@ -432,17 +440,25 @@ export class RunOrchestrator {
 
   // -------------------------------------------------------------------- firings
 
+  /** Track a firing's work, and that of the fused firings riding on it. */
   private trackFiring(firing: Firing): FiringWork {
-    const work: FiringWork = {
-      firing,
-      specs: [],
-      remaining: new Set(),
-      outputs: [],
-      seconds: 0,
-      started: false,
+    const fresh = (f: Firing, riders: FiringWork[]): FiringWork => {
+      const work: FiringWork = {
+        firing: f,
+        specs: [],
+        remaining: new Set(),
+        outputs: [],
+        seconds: 0,
+        started: false,
+        riders,
+      };
+      this.work.set(f.key, work);
+      return work;
     };
-    this.work.set(firing.key, work);
-    return work;
+    return fresh(
+      firing,
+      (firing.riders ?? []).map((r) => fresh(r, [])),
+    );
   }
 
   private scheduleLaunch(firing: Firing, delayMs: number): void {
@@ -464,18 +480,26 @@ export class RunOrchestrator {
     try {
       if (!typed) throw new Error(`node ${firing.nodeId} has no known type`);
       const { node, def } = typed;
-      return def.compile({
-        runId: this.runId,
-        node,
-        params: def.params.parse(node.params),
-        inputs: firing.inputs,
-        index: firing.index,
-        storage: {
-          root: this.deps.executor.storageRoot(this.dir.root, def.light),
-          httpBase: this.deps.httpBase(this.runId),
-        },
-        image: this.deps.image,
-      });
+      const context = (f: Firing) => {
+        const member = f === firing ? typed : this.nodeTypeOf(f.nodeId);
+        if (!member) throw new Error(`node ${f.nodeId} has no known type`);
+        return {
+          runId: this.runId,
+          node: member.node,
+          params: member.def.params.parse(member.node.params),
+          inputs: f.inputs,
+          index: f.index,
+          storage: {
+            root: this.deps.executor.storageRoot(this.dir.root, member.def.light),
+            httpBase: this.deps.httpBase(this.runId),
+          },
+          image: this.deps.image,
+        };
+      };
+      // Fused siblings: one task decodes once and writes every node's output.
+      if (firing.riders?.length && def.fusion)
+        return def.fusion.compile([firing, ...firing.riders].map(context));
+      return def.compile({ ...context(firing), node });
     } catch (err) {
       const work = this.work.get(firing.key);
       if (work) this.failFiring(work, `cannot compile ${firing.nodeId}: ${(err as Error).message}`);
@@ -567,6 +591,7 @@ export class RunOrchestrator {
   }
 
   private markStarted(work: FiringWork, host?: string): void {
+    for (const rider of work.riders) this.markStarted(rider, host);
     if (host) this.deps.store.upsertTask(this.runId, { ...this.taskIds(work.firing), host });
     if (work.started) return;
     work.started = true;
@@ -576,10 +601,21 @@ export class RunOrchestrator {
   /** All specs of a firing succeeded: read their outputs and hand the tokens to the engine. */
   private async finishFiring(work: FiringWork): Promise<void> {
     try {
+      const produced: Token[] = [];
       for (const spec of work.specs) {
         if (this.deps.uploads && pushesOverHttp(spec)) await this.deps.uploads.settled(this.run.id);
         const found = await findOutputs(this.dir.root, spec);
-        work.outputs.push(...outputTokensFor(spec, found));
+        produced.push(...outputTokensFor(spec, found));
+      }
+      if (work.riders.length === 0) work.outputs.push(...produced);
+      else {
+        // A fused task writes one output per node, in the order of its firings.
+        const members = [work, ...work.riders];
+        if (produced.length !== members.length)
+          throw new Error(
+            `fused task ${work.firing.key} wrote ${produced.length} outputs for ${members.length} nodes`,
+          );
+        members.forEach((m, i) => m.outputs.push({ ...produced[i]!, id: `${m.firing.key}/0` }));
       }
       for (const spec of work.specs) {
         if (!spec.master) continue;
@@ -598,6 +634,10 @@ export class RunOrchestrator {
       }
     } catch (err) {
       return this.failFiring(work, (err as Error).message);
+    }
+    for (const rider of work.riders) {
+      rider.seconds = work.seconds;
+      this.completeFiring(rider);
     }
     this.completeFiring(work);
   }
@@ -621,6 +661,8 @@ export class RunOrchestrator {
 
   private failFiring(work: FiringWork, reason: string): void {
     if (this.work.get(work.firing.key) !== work || this.detached) return;
+    // One process did the work of every fused node: they fail with it.
+    for (const rider of work.riders) this.failFiring(rider, reason);
     // Every failure ends up in the node's log, whatever stage it happened at.
     this.log(
       work.firing.nodeId,
