@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createLibrary } from '@reelflow/fbp-model';
 import { createEngine, getTask, listTasks, replay, step } from './engine.js';
 import {
   EngineHarness,
@@ -609,24 +608,7 @@ describe('lifecycle notifications', () => {
 });
 
 describe('fused siblings (decode once)', () => {
-  /** The stand-in library with a fusible encode: its siblings on one chunk run as one task. */
-  function fusingLibrary() {
-    const base = testLibrary();
-    return createLibrary(
-      base.types().map((def) =>
-        def.type === 'encode'
-          ? {
-              ...def,
-              fusion: {
-                compile: () => [],
-                estimateSeconds: (ps: readonly unknown[]) => ps.length,
-                cores: () => 2,
-              },
-            }
-          : def,
-      ),
-    );
-  }
+  const fusingLibrary = () => testLibrary({ fusion: true });
   /** src → split → enc0..enc(n-1) → m0..m(n-1) → out */
   function rungs(n: number) {
     const nodes: Record<string, string> = { src: 'source', split: 'split', out: 'stream' };

@@ -139,6 +139,14 @@ describe('simulateGraph', () => {
     // Apart: 4 encodes of (1 + 10 * 0.5) / 2 = 3 s; fused: 2 tasks of (1 + 10 * 0.5 * 1.5) / 2.
     const copies = 1 + 1 + 1;
     expect(apart.makespanSeconds).toBeCloseTo(copies + 4 * 3, 9);
+    // Each step of a fused task completes both nodes' firings.
+    const sim = createSimulator(graph, fusing, options);
+    let most = 0;
+    sim.onStep = (r) => {
+      if (r.kind === 'fired') most = Math.max(most, r.entries.length);
+    };
+    sim.run();
+    expect(most).toBe(2);
     // Fused, both merges become ready together and share the worker's two cores.
     expect(fused.makespanSeconds).toBeCloseTo(1 + 2 * 4.25 + 1, 9);
   });

@@ -416,10 +416,11 @@ class SimulatorImpl implements Simulator {
       s.clock = wake;
       return this.advance();
     }
-    return next && { kind: 'fired', entries: [this.finish(next)] };
+    return next && { kind: 'fired', entries: this.finish(next) };
   }
 
-  private finish(task: RunningTask): SimTraceEntry {
+  /** Finish a task: its trace entry, after those of the fused riders that finish with it. */
+  private finish(task: RunningTask): SimTraceEntry[] {
     const s = this.current;
     s.free[task.worker]! += task.cores;
     s.clock = task.end;
@@ -438,17 +439,22 @@ class SimulatorImpl implements Simulator {
       for (const rider of firing.riders ?? [])
         this.feed({ type: 'taskFailed', key: rider.key, reason: failure });
       this.feed({ type: 'taskFailed', key: firing.key, reason: failure });
-      return this.record({ ...entry, produced: 0, failed: failure });
+      return [this.record({ ...entry, produced: 0, failed: failure })];
     }
     // A fused task's riders finish with it; each keeps its own trace entry.
-    for (const rider of firing.riders ?? []) {
+    const entries = (firing.riders ?? []).map((rider) => {
       const outputs = syntheticOutputs(this.options, this.models.get(rider.nodeId)!, rider);
       this.feed({ type: 'taskSucceeded', key: rider.key, outputs });
-      this.record({ ...entry, node: rider.nodeId, key: rider.key, produced: outputs.length });
-    }
+      return this.record({
+        ...entry,
+        node: rider.nodeId,
+        key: rider.key,
+        produced: outputs.length,
+      });
+    });
     const outputs = syntheticOutputs(this.options, this.models.get(firing.nodeId)!, firing);
     this.feed({ type: 'taskSucceeded', key: firing.key, outputs });
-    return this.record({ ...entry, produced: outputs.length });
+    return [...entries, this.record({ ...entry, produced: outputs.length })];
   }
 
   private cost(firing: Firing): TaskCost {

@@ -61,26 +61,37 @@ const copy = (media: MediaInfo, c: Calibration) =>
  * The stand-in library: source, split, transfer, encode (2 cores), merge, stream (a gather:
  * one video from each incoming edge, as for a ladder's renditions).
  */
-export function testLibrary(): NodeLibrary {
-  return createLibrary([
-    testType('source', 'source', [port('out', 'out', 'video')], () => 0),
-    testType('split', 'fanout', [port('in', 'in', 'video'), port('out', 'out', 'chunk')], copy),
-    testType('transfer', 'map', [port('in', 'in', 'chunk'), port('out', 'out', 'chunk')], copy),
-    testType(
-      'encode',
-      'map',
-      [port('in', 'in', 'chunk'), port('out', 'out', 'chunk')],
-      (m, c) => c.taskOverheadSeconds + m.durationSeconds * c.encodeSecondsPerSecond,
-      2,
-    ),
-    testType('merge', 'join', [port('in', 'in', 'chunk'), port('out', 'out', 'video')], copy),
-    testType(
-      'stream',
-      'gather',
-      [port('in', 'in', 'video', 'many'), port('audio', 'in', 'audio', 'one')],
-      copy,
-    ),
-  ]);
+export function testLibrary(options: { fusion?: boolean } = {}): NodeLibrary {
+  // A fusible encode: sibling encodes of one chunk run as one task costing 1.5 encodes each pair.
+  const fusion: NodeTypeDef['fusion'] = {
+    compile: () => [],
+    estimateSeconds: (ps, m, c) =>
+      c.taskOverheadSeconds + (m.durationSeconds * c.encodeSecondsPerSecond * (ps.length + 1)) / 2,
+    cores: () => 2,
+  };
+  const withFusion = (def: NodeTypeDef): NodeTypeDef =>
+    options.fusion && def.type === 'encode' ? { ...def, fusion } : def;
+  return createLibrary(
+    [
+      testType('source', 'source', [port('out', 'out', 'video')], () => 0),
+      testType('split', 'fanout', [port('in', 'in', 'video'), port('out', 'out', 'chunk')], copy),
+      testType('transfer', 'map', [port('in', 'in', 'chunk'), port('out', 'out', 'chunk')], copy),
+      testType(
+        'encode',
+        'map',
+        [port('in', 'in', 'chunk'), port('out', 'out', 'chunk')],
+        (m, c) => c.taskOverheadSeconds + m.durationSeconds * c.encodeSecondsPerSecond,
+        2,
+      ),
+      testType('merge', 'join', [port('in', 'in', 'chunk'), port('out', 'out', 'video')], copy),
+      testType(
+        'stream',
+        'gather',
+        [port('in', 'in', 'video', 'many'), port('audio', 'in', 'audio', 'one')],
+        copy,
+      ),
+    ].map(withFusion),
+  );
 }
 
 /**
