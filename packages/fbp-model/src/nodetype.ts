@@ -26,9 +26,12 @@ export interface PortSpec {
  * - `map`: one token in, one token out, once per token (transfer, encode, probe).
  * - `fanout`: one video in, N chunk tokens of one group out (split).
  * - `join`: every chunk of one group in, one video out (merge).
- * - `sink`: consumes tokens and emits none (stream).
+ * - `sink`: consumes tokens and emits none (probe).
+ * - `gather`: one token from each incoming edge in, fired once every edge has delivered one
+ *   (the k-th token of each edge together, in the order of the edges in the graph); emits
+ *   what its task reports (stream: the renditions of a ladder, plus an audio track).
  */
-export type FiringKind = 'source' | 'map' | 'fanout' | 'join' | 'sink';
+export type FiringKind = 'source' | 'map' | 'fanout' | 'join' | 'sink' | 'gather';
 
 /** Where a group of chunks came from: the split firing that cut them. */
 export interface ChunkGroup {
@@ -133,6 +136,22 @@ export type ExpectedOutput =
       readonly segmentList?: string;
     };
 
+/**
+ * An HLS master playlist the runtime writes once every task of a firing has succeeded: it
+ * measures the renditions' segments and probes them, then writes the text the library's
+ * `masterPlaylist` makes (bit rates and codecs are read from the output, never guessed).
+ * Paths are relative to the run directory.
+ */
+export interface MasterPlaylistRequest {
+  readonly path: string;
+  /** The video renditions' media playlists, one per video input, in input order. */
+  readonly variants: readonly string[];
+  /** The shared audio rendition's media playlist. */
+  readonly audio?: string;
+  /** The audio playlist exists only when the first video carried audio (a muxer's choice). */
+  readonly audioOptional?: boolean;
+}
+
 /** A unit of real work: one container (swarm) or one child process (local). */
 export interface TaskSpec {
   /** Stable within a run: `${nodeId}:${index}`. */
@@ -165,6 +184,8 @@ export interface TaskSpec {
    * back: after the task succeeds the runtime hands their content to `NodeTypeDef.review`.
    */
   readonly reports?: readonly string[];
+  /** A master playlist to write over this firing's renditions once all its tasks succeeded. */
+  readonly master?: MasterPlaylistRequest;
 }
 
 /** How tasks address the run's files. */
@@ -264,6 +285,19 @@ export interface NodeTypeDef<P = Record<string, unknown>> {
   cores(params: P): number;
   /** Constraints in the OCL subset shipped with the node type. */
   readonly constraints?: string;
+  /**
+   * Sibling nodes of this type that consume the same token (a ladder's encodes of one chunk)
+   * may run as one task: decode once, do every node's work (an ffmpeg `split` filter with an
+   * output per node). The engine launches them together; `compile` gets one context per
+   * node (the first is the task's own) and returns the task(s) writing every node's outputs,
+   * each node's listed in order in `TaskSpec.outputs`.
+   */
+  readonly fusion?: {
+    compile(ctxs: readonly CompileContext<P>[]): TaskSpec[];
+    /** Seconds on one core-equivalent for the fused task. */
+    estimateSeconds(params: readonly P[], media: MediaInfo, calibration: Calibration): number;
+    cores(params: readonly P[]): number;
+  };
   /**
    * Stream copy only (no decoding or encoding): a task of this node moves and rewraps bytes of
    * the run's files and needs little CPU. A runtime may run such tasks beside the run's storage

@@ -39,7 +39,14 @@ export {
   type Container,
   type MergeParams,
 } from './nodes/merge/index.js';
-export { stream, streamEntry, type StreamParams } from './nodes/stream/index.js';
+export {
+  stream,
+  streamEntry,
+  variantDir,
+  MASTER_PLAYLIST,
+  type StreamParams,
+} from './nodes/stream/index.js';
+export { ladderEncodes, selectRungs, type RungOutcome } from './nodes/stream/ladder.js';
 export { probe, probeReport, type ProbeParams } from './nodes/probe/index.js';
 export { quality, referenceChunk, type QualityParams } from './nodes/quality/index.js';
 export {
@@ -98,7 +105,22 @@ export {
 } from './filtergraph.js';
 export { COLOR_NAMES, CORNERS, type VideoFilter, type VideoFilterDef } from './filter.js';
 export { parseSegmentList, outputTokens, type SegmentEntry } from './tokens.js';
-export { hlsPlaylist, type HlsSegment } from './hls.js';
+export {
+  hlsPlaylist,
+  parseMediaPlaylist,
+  measureBandwidth,
+  parseHexDump,
+  avcCodecString,
+  codecString,
+  frameRate,
+  masterPlaylist,
+  type HlsSegment,
+  type MediaPlaylist,
+  type MeasuredSegment,
+  type ProbedStream,
+  type MasterVariant,
+  type MasterAudio,
+} from './hls.js';
 export {
   safeName,
   workDir,

@@ -26,7 +26,7 @@ describe('library', () => {
       transfer: { firing: 'map', ports: ['in:in:chunk', 'out:out:chunk'] },
       encode: { firing: 'map', ports: ['in:in:chunk', 'out:out:chunk'] },
       merge: { firing: 'join', ports: ['in:in:chunk', 'out:out:video'] },
-      stream: { firing: 'sink', ports: ['in:in:video'] },
+      stream: { firing: 'gather', ports: ['in:in:video', 'in:audio:audio'] },
       probe: { firing: 'sink', ports: ['in:in:video'] },
       quality: { firing: 'map', ports: ['in:in:chunk', 'out:out:chunk'] },
     });

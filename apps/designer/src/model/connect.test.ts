@@ -39,13 +39,30 @@ describe('checkConnection', () => {
   });
 
   it('rejects a second edge into a single-valued input', () => {
+    const fed: Graph = {
+      ...graph,
+      edges: [
+        ...graph.edges,
+        { id: 'e2', from: { node: 'merge', port: 'out' }, to: { node: 'split', port: 'in' } },
+      ],
+    };
+    const verdict = checkConnection(fed, library, {
+      source: 'src',
+      sourceHandle: 'out',
+      target: 'split',
+      targetHandle: 'in',
+    });
+    expect(verdict.ok).toBe(false);
+  });
+
+  it("accepts a second video into a stream: a ladder's renditions", () => {
     const verdict = checkConnection(graph, library, {
       source: 'src',
       sourceHandle: 'out',
       target: 'out',
       targetHandle: 'in',
     });
-    expect(verdict.ok).toBe(false);
+    expect(verdict).toEqual({ ok: true });
   });
 
   it('rejects a self-loop and an input used as an output', () => {

@@ -1,7 +1,10 @@
 import Hls from 'hls.js';
 import { useEffect, useRef } from 'react';
 
-/** The playable output of a run: its HLS playlist if there is one, else its first video file. */
+/**
+ * The playable output of a run: a ladder's master playlist, else its HLS playlist if there is
+ * one, else its first video file.
+ */
 export function playableOutput(
   outputs: readonly string[],
 ): { path: string; hls: boolean } | undefined {

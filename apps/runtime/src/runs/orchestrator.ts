@@ -32,6 +32,7 @@ import { probeMedia, sourceMedia } from './media.js';
 import { findOutputs, publishVideo, tokenBytes } from './outputs.js';
 import { ensureRunDir, nodeLogPath, resolveInside, runDirOf, type RunDir } from './rundir.js';
 import { outputTokensFor } from './tokens.js';
+import { writeMasterPlaylist } from './master.js';
 import { IncrementalStream } from './incremental.js';
 import { EngineJournal } from './engine-journal.js';
 import type { UploadTracker } from './upload-tracker.js';
@@ -97,6 +98,8 @@ interface FiringWork {
   timer?: NodeJS.Timeout;
   /** Which round of tasks runs: 0 from compile(), then one more per review that asks for one. */
   round: number;
+  /** Firings of fused sibling nodes this firing's task also does (decode once); their own work. */
+  readonly riders: FiringWork[];
 }
 
 /** From a start (or retry) to the end of the run: waiters and the cleanup in progress. */
@@ -247,6 +250,7 @@ export class RunOrchestrator {
       const firing = task.firing as Firing;
       const work = this.trackFiring(firing);
       work.started = task.state === 'running';
+      for (const rider of work.riders) rider.started = work.started;
       const specs = this.compile(firing);
       if (!specs) continue;
       work.specs = specs;
@@ -339,6 +343,11 @@ export class RunOrchestrator {
         break;
       case 'progress':
         this.progress(work, event.key, event.fraction, event.outTimeSeconds, event.speed);
+        // A fused task's progress is each of its nodes' progress.
+        for (const rider of work.riders) {
+          const key = `${event.key}>${rider.firing.key}`;
+          this.progress(rider, key, event.fraction, event.outTimeSeconds, event.speed);
+        }
         break;
       case 'succeeded':
         work.remaining.delete(event.key);
@@ -474,18 +483,26 @@ export class RunOrchestrator {
 
   // -------------------------------------------------------------------- firings
 
+  /** Track a firing's work, and that of the fused firings riding on it. */
   private trackFiring(firing: Firing): FiringWork {
-    const work: FiringWork = {
-      firing,
-      specs: [],
-      remaining: new Set(),
-      outputs: [],
-      seconds: 0,
-      started: false,
-      round: 0,
+    const fresh = (f: Firing, riders: FiringWork[]): FiringWork => {
+      const work: FiringWork = {
+        firing: f,
+        specs: [],
+        remaining: new Set(),
+        outputs: [],
+        seconds: 0,
+        started: false,
+        round: 0,
+        riders,
+      };
+      this.work.set(f.key, work);
+      return work;
     };
-    this.work.set(firing.key, work);
-    return work;
+    return fresh(
+      firing,
+      (firing.riders ?? []).map((r) => fresh(r, [])),
+    );
   }
 
   private scheduleLaunch(firing: Firing, delayMs: number): void {
@@ -506,7 +523,16 @@ export class RunOrchestrator {
     const typed = this.nodeTypeOf(firing.nodeId);
     try {
       if (!typed) throw new Error(`node ${firing.nodeId} has no known type`);
-      return typed.def.compile(this.contextOf(firing, typed));
+      const { def } = typed;
+      const context = (f: Firing) => {
+        const member = f === firing ? typed : this.nodeTypeOf(f.nodeId);
+        if (!member) throw new Error(`node ${f.nodeId} has no known type`);
+        return this.contextOf(f, member);
+      };
+      // Fused siblings: one task decodes once and writes every node's output.
+      if (firing.riders?.length && def.fusion)
+        return def.fusion.compile([firing, ...firing.riders].map(context));
+      return def.compile(context(firing));
     } catch (err) {
       const work = this.work.get(firing.key);
       if (work) this.failFiring(work, `cannot compile ${firing.nodeId}: ${(err as Error).message}`);
@@ -613,6 +639,7 @@ export class RunOrchestrator {
   }
 
   private markStarted(work: FiringWork, host?: string): void {
+    for (const rider of work.riders) this.markStarted(rider, host);
     if (host) this.deps.store.upsertTask(this.runId, { ...this.taskIds(work.firing), host });
     if (work.started) return;
     work.started = true;
@@ -623,11 +650,33 @@ export class RunOrchestrator {
   private async finishFiring(work: FiringWork): Promise<void> {
     const reports: Record<string, string> = {};
     try {
+      const produced: Token[] = [];
       for (const spec of work.specs) {
         if (this.deps.uploads && pushesOverHttp(spec)) await this.deps.uploads.settled(this.run.id);
         const found = await findOutputs(this.dir.root, spec);
-        work.outputs.push(...outputTokensFor(spec, found));
+        produced.push(...outputTokensFor(spec, found));
         for (const path of spec.reports ?? []) reports[path] = await this.readReport(spec, path);
+      }
+      if (work.riders.length === 0) work.outputs.push(...produced);
+      else {
+        // A fused task writes one output per node, in the order of its firings.
+        const members = [work, ...work.riders];
+        if (produced.length !== members.length)
+          throw new Error(
+            `fused task ${work.firing.key} wrote ${produced.length} outputs for ${members.length} nodes`,
+          );
+        members.forEach((m, i) => m.outputs.push({ ...produced[i]!, id: `${m.firing.key}/0` }));
+      }
+      for (const spec of work.specs) {
+        if (!spec.master) continue;
+        const notes = await writeMasterPlaylist(
+          this.dir.root,
+          spec.master,
+          this.run.graph,
+          work.firing.nodeId,
+          this.deps.library,
+        );
+        for (const note of notes) this.log(work.firing.nodeId, work.firing.key, 'stdout', note);
       }
       if (this.feedsSink(work.firing.nodeId)) {
         for (const t of work.outputs)
@@ -636,7 +685,13 @@ export class RunOrchestrator {
     } catch (err) {
       return this.failFiring(work, (err as Error).message);
     }
-    if (await this.review(work, reports)) this.completeFiring(work);
+    if (await this.review(work, reports)) {
+      for (const rider of work.riders) {
+        rider.seconds = work.seconds;
+        this.completeFiring(rider);
+      }
+      this.completeFiring(work);
+    }
   }
 
   /**
@@ -726,6 +781,8 @@ export class RunOrchestrator {
 
   private failFiring(work: FiringWork, reason: string): void {
     if (this.work.get(work.firing.key) !== work || this.detached) return;
+    // One process did the work of every fused node: they fail with it.
+    for (const rider of work.riders) this.failFiring(rider, reason);
     // Every failure ends up in the node's log, whatever stage it happened at.
     this.log(
       work.firing.nodeId,
@@ -942,12 +999,12 @@ export class RunOrchestrator {
   /** Whether a node's output goes to a sink (its videos are then published outputs). */
   private feedsSink(nodeId: string): boolean {
     const { graph } = this.run;
-    return graph.edges.some(
-      (e) =>
-        e.from.node === nodeId &&
-        this.deps.library.get(graph.nodes.find((n) => n.id === e.to.node)?.type ?? '')?.firing ===
-          'sink',
-    );
+    return graph.edges.some((e) => {
+      if (e.from.node !== nodeId) return false;
+      const def = this.deps.library.get(graph.nodes.find((n) => n.id === e.to.node)?.type ?? '');
+      // A node without outputs ends the flow: a sink, or a gather such as a ladder's stream.
+      return def !== undefined && !def.ports.some((p) => p.direction === 'out');
+    });
   }
 
   private taskIds(firing: Firing) {

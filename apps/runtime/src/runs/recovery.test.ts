@@ -117,4 +117,82 @@ describe('run recovery after a restart of the runtime', () => {
     rt.manager.cancel(b.id);
     expect(await rt.manager.waitFor(b.id)).toBe('cancelled');
   });
+
+  it('launches a fused ladder task again as one after a restart, and each rung gets its chunk', async () => {
+    const ladder = {
+      schemaVersion: 1,
+      id: 'fused',
+      name: 'fused',
+      nodes: [
+        { id: 'src', type: 'source', params: {} },
+        { id: 'split', type: 'split', params: { segmentSeconds: 2 } },
+        { id: 'hi', type: 'encode', params: { height: 240, preset: 'ultrafast' } },
+        { id: 'lo', type: 'encode', params: { height: 120, preset: 'ultrafast' } },
+        { id: 'mhi', type: 'merge', params: {} },
+        { id: 'mlo', type: 'merge', params: {} },
+        { id: 'out', type: 'stream', params: { segmentSeconds: 2 } },
+      ],
+      edges: [
+        ['src', 'split'],
+        ['split', 'hi'],
+        ['split', 'lo'],
+        ['hi', 'mhi'],
+        ['lo', 'mlo'],
+        ['mhi', 'out'],
+        ['mlo', 'out'],
+      ].map(([from, to], i) => ({
+        id: `e${i}`,
+        from: { node: from, port: 'out' },
+        to: { node: to, port: 'in' },
+      })),
+    };
+    const first = new RecordingExecutorStub();
+    const rt1 = await open(first);
+    const { id } = rt1.manager.create(ladder, { path: join(fixtures, 'clip.mp4') });
+    await expect.poll(() => first.launched.length).toBe(1);
+    const split = first.launched[0]!;
+    await run(split.spec.argv[0]!, split.spec.argv.slice(1));
+    first.emit({ type: 'succeeded', runId: id, key: 'split:0', attempt: 1, seconds: 0.1 });
+    // One task per chunk encodes both rungs.
+    await expect.poll(() => first.launched.length).toBe(4);
+    const fused = (ls: typeof first.launched) =>
+      ls.map((l) => [l.spec.key, l.spec.outputs.length]).sort();
+    expect(fused(first.launched.slice(1))).toEqual([
+      ['hi:0', 2],
+      ['hi:1', 2],
+      ['hi:2', 2],
+    ]);
+    await rt1.close();
+
+    const second = new RecordingExecutorStub();
+    const rt2 = await open(second);
+    await expect.poll(() => second.launched.length).toBe(3);
+    expect(fused(second.launched)).toEqual([
+      ['hi:0', 2],
+      ['hi:1', 2],
+      ['hi:2', 2],
+    ]);
+    for (const l of second.launched) {
+      await run(l.spec.argv[0]!, l.spec.argv.slice(1));
+      second.emit({
+        type: 'succeeded',
+        runId: id,
+        key: l.spec.key,
+        attempt: l.attempt,
+        seconds: 1,
+      });
+    }
+    // Both rungs got every chunk: each merge fires once.
+    await expect
+      .poll(() =>
+        second.launched
+          .map((l) => l.spec.key)
+          .slice(3)
+          .sort(),
+      )
+      .toEqual(['mhi:0', 'mlo:0']);
+    const view = (await rt2.manager.view(id))!;
+    expect(view.nodes.lo).toMatchObject({ state: 'done', done: 3 });
+    expect(view.nodes.hi).toMatchObject({ state: 'done', done: 3 });
+  });
 });

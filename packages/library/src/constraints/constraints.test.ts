@@ -187,3 +187,48 @@ describe('the real node types with their constraints', () => {
     });
   });
 });
+
+describe('ladder-misaligned (with the real node types)', () => {
+  const real = createLibrary(withConstraints(nodeTypes));
+  /** source → split → encode per rung → merge per rung → one stream. */
+  function ladder(keyframes: number[], segmentSeconds = 4): Graph {
+    const nodes = [
+      node('src', 'source'),
+      node('split', 'split'),
+      node('out', 'stream', { segmentSeconds }),
+    ];
+    const edges = [edge('e0', 'src.out', 'split.in')];
+    keyframes.forEach((k, i) => {
+      nodes.push(node(`enc${i}`, 'encode', { height: 360 + 360 * i, keyframeSeconds: k }));
+      nodes.push(node(`m${i}`, 'merge'));
+      edges.push(edge(`a${i}`, 'split.out', `enc${i}.in`));
+      edges.push(edge(`b${i}`, `enc${i}.out`, `m${i}.in`));
+      edges.push(edge(`c${i}`, `m${i}.out`, 'out.in'));
+    });
+    return graphOf(nodes, edges);
+  }
+  const check = (g: Graph) => validateGraph(g, real);
+
+  it('accepts renditions with one keyframe interval that divides the segments', () => {
+    expectNoIssues(check(ladder([2, 2, 2], 4)));
+    expectNoIssue(check(ladder([1, 1], 3)), 'ladder-misaligned');
+  });
+
+  it('reports encodes with different keyframeSeconds', () => {
+    const d = expectError(check(ladder([2, 2, 4], 4)), 'ladder-misaligned', { element: 'out' });
+    expect(d.message).toBe(
+      'stream out gathers renditions whose encodes put keyframes every 2, 4 s (enc0, enc1, enc2); segments align across renditions only with one keyframeSeconds for every encode',
+    );
+  });
+
+  it('reports segments that are not a multiple of the keyframe interval', () => {
+    const d = expectError(check(ladder([3, 3], 4)), 'ladder-misaligned', { element: 'out' });
+    expect(d.message).toBe(
+      'stream out cuts 4 s segments, which is not a multiple of keyframeSeconds of enc0, enc1; segments could not cut at the same keyframes in every rendition',
+    );
+  });
+
+  it('leaves a single rendition alone', () => {
+    expectNoIssue(check(ladder([3], 4)), 'ladder-misaligned');
+  });
+});

@@ -83,7 +83,23 @@ context merge inv codec-container-mismatch
   ${MERGE_UNFIT}->isEmpty()
 `;
 
+/** The encodes behind a delivery node's renditions, and whether it has several of them. */
+const LADDER_ENCODERS = upstreamEncoders(false);
+const IS_LADDER = "self.inputs->select(e | e.targetPort = 'in')->size() >= 2";
+const KEYFRAME_INTERVALS = `${LADDER_ENCODERS}->collect(e | e.params.keyframeSeconds)->asSet()`;
+const OFF_CADENCE = `${LADDER_ENCODERS}->reject(e | (self.params.segmentSeconds / e.params.keyframeSeconds).floor() * e.params.keyframeSeconds = self.params.segmentSeconds)`;
+
 export const STREAM_CONSTRAINTS = `
+-- A ladder's renditions switch at segment boundaries, so those must fall at the same times in
+-- every rendition: one keyframe interval for all encodes, and segments a multiple of it.
+context stream inv ladder-misaligned
+  'stream {self.id} gathers renditions whose encodes put keyframes every ${inMessage(`${KEYFRAME_INTERVALS}`)} s (${inMessage(`${LADDER_ENCODERS}.id`)}); segments align across renditions only with one keyframeSeconds for every encode':
+  ${IS_LADDER} implies ${KEYFRAME_INTERVALS}->size() <= 1
+
+context stream inv ladder-misaligned
+  'stream {self.id} cuts {self.params.segmentSeconds} s segments, which is not a multiple of keyframeSeconds of ${inMessage(`${OFF_CADENCE}.id`)}; segments could not cut at the same keyframes in every rendition':
+  ${IS_LADDER} implies ${OFF_CADENCE}->isEmpty()
+
 -- The streaming format must be able to carry what the encoders upstream wrote.
 context stream inv codec-container-mismatch
   'stream {self.id} packages {self.params.format}, which cannot carry ${inMessage(`${STREAM_UNFIT}.params.codec->asSet()`)} (encoded by ${inMessage(`${STREAM_UNFIT}.id`)}); choose another format, or another codec':

@@ -46,3 +46,25 @@ export function taskCost(
   const work = def.estimateSeconds(params, media, calibration);
   return { cores, seconds: Number.isFinite(work) && work > 0 ? work / cores : 0 };
 }
+
+/**
+ * What one fused task of sibling nodes costs (`NodeTypeDef.fusion`): the node type's own
+ * estimate of the fused work (one decode, every node's encode), on the cores it asks for.
+ * Without a fusion, the first node's cost.
+ */
+export function fusedTaskCost(
+  def: NodeTypeDef,
+  params: readonly Record<string, unknown>[],
+  media: MediaInfo,
+  calibration: Calibration,
+  workerCores: number,
+): TaskCost {
+  if (!def.fusion) return taskCost(def, params[0]!, media, calibration, workerCores);
+  const wanted = def.fusion.cores(params);
+  const cores = Math.min(
+    workerCores,
+    Math.max(1, Number.isFinite(wanted) ? Math.round(wanted) : 1),
+  );
+  const work = def.fusion.estimateSeconds(params, media, calibration);
+  return { cores, seconds: Number.isFinite(work) && work > 0 ? work / cores : 0 };
+}

@@ -60,6 +60,7 @@ export class Draft {
   readonly nodes: Record<string, NodeRuntime>;
   requeue: string[];
   inFlight: number;
+  riding: number;
   readonly effects: Effect[] = [];
   private readonly owned = new Set<string>();
 
@@ -68,6 +69,7 @@ export class Draft {
     this.nodes = { ...base.nodes };
     this.requeue = base.requeue as string[];
     this.inFlight = base.inFlight;
+    this.riding = base.riding ?? 0;
   }
 
   get topology() {
@@ -104,6 +106,7 @@ export class Draft {
       nodes: this.nodes,
       requeue: this.requeue,
       inFlight: this.inFlight,
+      ...(this.riding > 0 || this.base.riding !== undefined ? { riding: this.riding } : {}),
     };
     return { state, effects: this.effects };
   }

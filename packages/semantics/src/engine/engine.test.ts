@@ -199,6 +199,124 @@ describe('firing rules', () => {
     expect(h.state.run.state).toBe('succeeded');
   });
 
+  /** source → split → one encode and one merge per rung → one stream gathering them. */
+  function ladder(rungs: number, audio = false): ReturnType<typeof buildGraph> {
+    const nodes: Record<string, string> = { src: 'source', split: 'split', out: 'stream' };
+    const edges: Array<[string, string]> = [['src', 'split']];
+    for (let i = 0; i < rungs; i++) {
+      nodes[`enc${i}`] = 'encode';
+      nodes[`m${i}`] = 'merge';
+      edges.push(['split', `enc${i}`], [`enc${i}`, `m${i}`], [`m${i}`, 'out']);
+    }
+    const graph = buildGraph(nodes, edges);
+    if (!audio) return graph;
+    graph.nodes.push({ id: 'aud', type: 'transfer', params: {} });
+    graph.edges.push({
+      id: 'ea',
+      from: { node: 'src', port: 'out' },
+      to: { node: 'aud', port: 'in' },
+    });
+    graph.edges.push({
+      id: 'eb',
+      from: { node: 'aud', port: 'out' },
+      to: { node: 'out', port: 'audio' },
+    });
+    return graph;
+  }
+
+  it('gathers one video from each incoming edge into one firing, in edge order', () => {
+    const h = new EngineHarness(ladder(4), testLibrary(), { capacity: 20 });
+    h.start();
+    h.complete('split:0', 3);
+    // Finish the rungs' merges in reverse: the gather waits for all four.
+    for (const i of [3, 2, 1, 0]) {
+      for (let c = 0; c < 3; c++) h.complete(`enc${i}:${c}`);
+      expect(listTasks(h.state, 'out')).toHaveLength(0);
+      h.complete(`m${i}:0`);
+      if (i > 0) {
+        expect(listTasks(h.state, 'out')).toHaveLength(0);
+        expect(h.state.nodes.out!.held).toBe(4 - i);
+        expect(h.state.nodes.out!.state).toBe('pending');
+      }
+    }
+    const out = listTasks(h.state, 'out');
+    expect(out).toHaveLength(1);
+    expect(out[0]!.inputs.map((t) => t.id)).toEqual(['m0:0', 'm1:0', 'm2:0', 'm3:0']);
+    expect(h.state.nodes.out!.held).toBe(0);
+    h.drain();
+    expect(h.state.run.state).toBe('succeeded');
+    expect(nodeState(h.state, 'out')).toBe('done');
+  });
+
+  it('gathers an audio edge with the videos, and one input fires as before', () => {
+    const h = new EngineHarness(ladder(2, true), testLibrary(), { capacity: 20 });
+    h.start();
+    h.drain(2);
+    const out = listTasks(h.state, 'out');
+    expect(out).toHaveLength(1);
+    // Edges in graph order: m0 → out, m1 → out, then aud → out.audio.
+    expect(out[0]!.inputs.map((t) => t.id)).toEqual(['m0:0', 'm1:0', 'aud:0']);
+    expect(h.state.run.state).toBe('succeeded');
+
+    const single = new EngineHarness(pipelineGraph());
+    single.start();
+    single.drain(2);
+    expect(listTasks(single.state, 'out')).toHaveLength(1);
+    expect(single.state.run.state).toBe('succeeded');
+  });
+
+  it('fires a gather once per round when its edges deliver several tokens', () => {
+    // Two splits feed the gather directly: the k-th token of each edge go together.
+    const graph = buildGraph({ src: 'source', s1: 'split', s2: 'split', out: 'stream' }, [
+      ['src', 's1'],
+      ['src', 's2'],
+      ['s1', 'out'],
+      ['s2', 'out'],
+    ]);
+    const h = new EngineHarness(graph, testLibrary(), { capacity: 20 });
+    expect(h.state.topology.nodes.s1!.targetSlots).toEqual([0]);
+    expect(h.state.topology.nodes.s2!.targetSlots).toEqual([1]);
+    h.start();
+    h.complete('s2:0', 3);
+    expect(h.state.nodes.out!.held).toBe(3);
+    expect(listTasks(h.state, 'out')).toHaveLength(0);
+    h.complete('s1:0', 3);
+    const out = listTasks(h.state, 'out');
+    expect(out.map((t) => t.inputs.map((i) => i.id))).toEqual([
+      ['s1:0/0', 's2:0/0'],
+      ['s1:0/1', 's2:0/1'],
+      ['s1:0/2', 's2:0/2'],
+    ]);
+    expect(h.state.nodes.out!.held).toBe(0);
+    h.drain();
+    expect(h.state.run.state).toBe('succeeded');
+    // Plain JSON: the held slots survive a round trip of the state.
+    expect(JSON.parse(JSON.stringify(h.state))).toEqual(h.state);
+  });
+
+  it('reports a gather that never gets a token on one edge as a deadlock', () => {
+    const graph = ladder(2);
+    // The second rung's merge never gets a group: it is fed a whole video.
+    graph.edges = graph.edges.filter((e) => !(e.from.node === 'enc1'));
+    graph.edges.push({
+      id: 'bad',
+      from: { node: 'src', port: 'out' },
+      to: { node: 'm1', port: 'in' },
+    });
+    const h = new EngineHarness(graph, testLibrary(), { capacity: 20 });
+    h.start();
+    h.drain(2);
+    expect(h.state.run.state).toBe('failed');
+    const deadlock = notifications(h.effects, 'deadlock')[0]!;
+    expect(deadlock.stuck).toEqual(
+      expect.arrayContaining([
+        { nodeId: 'm1', tokens: 1 },
+        { nodeId: 'out', tokens: 1 },
+      ]),
+    );
+    expect(nodeState(h.state, 'out')).toBe('failed');
+  });
+
   it('never has more than `capacity` tasks in flight, and launches downstream work first', () => {
     const h = new EngineHarness(pipelineGraph(), testLibrary(), { capacity: 3 });
     h.start();
@@ -588,5 +706,125 @@ describe('lifecycle notifications', () => {
     expect(notifications(effects, 'deadlock')).toEqual([
       { type: 'deadlock', stuck: [{ nodeId: 'x', tokens: 1 }] },
     ]);
+  });
+});
+
+describe('fused siblings (decode once)', () => {
+  const fusingLibrary = () => testLibrary({ fusion: true });
+  /** src → split → enc0..enc(n-1) → m0..m(n-1) → out */
+  function rungs(n: number) {
+    const nodes: Record<string, string> = { src: 'source', split: 'split', out: 'stream' };
+    const edges: Array<[string, string]> = [['src', 'split']];
+    for (let i = 0; i < n; i++) {
+      nodes[`enc${i}`] = 'encode';
+      nodes[`m${i}`] = 'merge';
+      edges.push(['split', `enc${i}`], [`enc${i}`, `m${i}`], [`m${i}`, 'out']);
+    }
+    return buildGraph(nodes, edges);
+  }
+  const succeed = (h: EngineHarness, key: string) => {
+    h.send({ type: 'taskStarted', key });
+    h.send({
+      type: 'taskSucceeded',
+      key,
+      outputs: [{ id: key, dataType: 'chunk', path: `${key}.ts` }],
+    });
+  };
+
+  it('launches the encodes of one chunk as one task with riders, holding one capacity slot', () => {
+    const h = new EngineHarness(rungs(3), fusingLibrary(), { capacity: 2 });
+    expect(h.state.topology.nodes.enc1!.fusion).toEqual(['enc0', 'enc1', 'enc2']);
+    h.start();
+    const effects = h.complete('split:0', 3);
+    const fused = launches(effects);
+    expect(fused.map((l) => [l.firing.key, l.firing.riders?.map((r) => r.key)])).toEqual([
+      ['enc0:0', ['enc1:0', 'enc2:0']],
+      ['enc0:1', ['enc1:1', 'enc2:1']],
+    ]);
+    expect(h.state.inFlight - (h.state.riding ?? 0)).toBe(2);
+    expect(getTask(h.state, 'enc2:1')).toMatchObject({ launched: true, rider: true });
+    // The leader reports first: its riders are still in flight, so nothing deadlocks.
+    h.launched.delete('enc0:0');
+    succeed(h, 'enc0:0');
+    expect(h.state.run.state).toBe('running');
+    succeed(h, 'enc1:0');
+    succeed(h, 'enc2:0');
+    // The freed slot goes to the next chunk, fused again.
+    expect(
+      launches(h.effects)
+        .at(-1)!
+        .firing.riders?.map((r) => r.key),
+    ).toEqual(['enc1:2', 'enc2:2']);
+    for (const key of ['enc1:1', 'enc2:1', 'enc1:2', 'enc2:2']) succeed(h, key);
+    for (const key of ['enc0:1', 'enc0:2']) {
+      h.launched.delete(key);
+      succeed(h, key);
+    }
+    h.drain();
+    expect(h.state.run.state).toBe('succeeded');
+    expect(listTasks(h.state, 'enc2').every((t) => t.state === 'done' && !t.rider)).toBe(true);
+    expect(h.state.inFlight).toBe(0);
+    expect(h.state.riding).toBe(0);
+    expect(JSON.parse(JSON.stringify(h.state))).toEqual(h.state);
+  });
+
+  it('retries each node of a failed fused task on its own, each taking capacity', () => {
+    const h = new EngineHarness(rungs(2), fusingLibrary(), { capacity: 4, backoffMs: 10 });
+    h.start();
+    h.complete('split:0', 1);
+    h.launched.delete('enc0:0');
+    for (const key of ['enc1:0', 'enc0:0']) {
+      h.send({ type: 'taskStarted', key });
+      h.send({ type: 'taskFailed', key, reason: 'boom' });
+    }
+    const retries = launches(h.effects).filter((l) => l.firing.attempt === 2);
+    expect(retries.map((l) => [l.firing.key, l.firing.riders])).toEqual([
+      ['enc1:0', undefined],
+      ['enc0:0', undefined],
+    ]);
+    expect(h.state.inFlight).toBe(2);
+    expect(h.state.riding).toBe(0);
+    h.drain();
+    expect(h.state.run.state).toBe('succeeded');
+  });
+
+  it('fuses nothing when asked not to, or when siblings do not share their input', () => {
+    const off = new EngineHarness(rungs(2), fusingLibrary(), { fuse: false });
+    expect(off.state.topology.nodes.enc0!.fusion).toBeUndefined();
+    // Each encode behind its own transfer: different inputs, no fusion.
+    const graph = buildGraph(
+      {
+        src: 'source',
+        split: 'split',
+        x0: 'transfer',
+        x1: 'transfer',
+        enc0: 'encode',
+        enc1: 'encode',
+        m0: 'merge',
+        m1: 'merge',
+      },
+      [
+        ['src', 'split'],
+        ['split', 'x0'],
+        ['split', 'x1'],
+        ['x0', 'enc0'],
+        ['x1', 'enc1'],
+        ['enc0', 'm0'],
+        ['enc1', 'm1'],
+      ],
+    );
+    expect(createEngine(graph, fusingLibrary()).topology.nodes.enc0!.fusion).toBeUndefined();
+    // Parallel lanes of one merge share the chunks: they never see the same chunk.
+    const lanes = buildGraph(
+      { src: 'source', split: 'split', a: 'encode', b: 'encode', m: 'merge' },
+      [
+        ['src', 'split'],
+        ['split', 'a'],
+        ['split', 'b'],
+        ['a', 'm'],
+        ['b', 'm'],
+      ],
+    );
+    expect(createEngine(lanes, fusingLibrary()).topology.nodes.a!.fusion).toBeUndefined();
   });
 });

@@ -31,6 +31,7 @@ export const ENGINE_DEFAULTS: Readonly<Required<EngineOptions>> = {
   capacity: 8,
   defaultRetries: 2,
   backoffMs: 1000,
+  fuse: true,
 };
 
 /**
@@ -46,8 +47,9 @@ export function createEngine(
     capacity: options.capacity ?? ENGINE_DEFAULTS.capacity,
     defaultRetries: options.defaultRetries ?? ENGINE_DEFAULTS.defaultRetries,
     backoffMs: options.backoffMs ?? ENGINE_DEFAULTS.backoffMs,
+    fuse: options.fuse ?? ENGINE_DEFAULTS.fuse,
   };
-  const topology = buildTopology(graph, library, resolved.defaultRetries);
+  const topology = buildTopology(graph, library, resolved.defaultRetries, resolved.fuse);
   const nodes: Record<string, NodeRuntime> = {};
   for (const id of topology.order) nodes[id] = initialNode();
   return {

@@ -14,7 +14,7 @@ import {
 } from './machines.js';
 import { pvecGet, pvecPush, pvecSet, pvecToArray } from './pvec.js';
 import { ACTIVE_TASK, FINISHED_NODE, locate, type Draft } from './draft.js';
-import type { NodeInfo, NodeRuntime, Notification, TaskRecord } from './types.js';
+import type { Firing, NodeInfo, NodeRuntime, Notification, TaskRecord } from './types.js';
 
 // ---------------------------------------------------------------------------------------
 // Runs
@@ -164,8 +164,15 @@ export function moveTask(
 ): TaskRecord | null {
   const next = nextTaskState(task.state, event);
   if (next === null) return null;
-  const moved: TaskRecord = { ...task, ...changes, state: next };
-  if (task.launched && !moved.launched) d.inFlight -= 1;
+  let moved: TaskRecord = { ...task, ...changes, state: next };
+  if (task.launched && !moved.launched) {
+    d.inFlight -= 1;
+    if (task.rider) {
+      d.riding -= 1;
+      const { rider: _rider, ...rest } = moved;
+      moved = rest;
+    }
+  }
   const node = d.edit(nodeId);
   node.counts[task.state] -= 1;
   node.counts[next] += 1;
@@ -198,11 +205,8 @@ export function createTask(d: Draft, nodeId: string, inputs: Token[]): void {
   d.emit(taskNotification(nodeId, task));
 }
 
-/** Hand a task to the driver; it counts against capacity until it finishes. */
-export function launch(d: Draft, nodeId: string, task: TaskRecord, delayMs: number): void {
-  if (!task.launched) d.inFlight += 1;
-  writeTask(d, nodeId, { ...task, launched: true });
-  const firing = {
+function firingOf(d: Draft, nodeId: string, task: TaskRecord): Firing {
+  return {
     key: task.key,
     nodeId,
     index: task.index,
@@ -210,7 +214,56 @@ export function launch(d: Draft, nodeId: string, task: TaskRecord, delayMs: numb
     attempt: task.attempt,
     nodeType: d.info(nodeId).type,
   };
+}
+
+/**
+ * Hand a task to the driver; it counts against capacity until it finishes. `riders` are
+ * tasks of fused sibling nodes launched inside it: in flight, but taking no capacity.
+ */
+export function launch(
+  d: Draft,
+  nodeId: string,
+  task: TaskRecord,
+  delayMs: number,
+  riders: readonly { nodeId: string; task: TaskRecord }[] = [],
+): void {
+  if (!task.launched) d.inFlight += 1;
+  else if (task.rider) d.riding -= 1; // a rider relaunched on its own (a retry) takes capacity
+  const { rider: _rider, ...own } = task;
+  writeTask(d, nodeId, { ...own, launched: true });
+  const firing = firingOf(d, nodeId, task);
+  for (const r of riders) {
+    d.inFlight += 1;
+    d.riding += 1;
+    writeTask(d, r.nodeId, { ...r.task, launched: true, rider: true });
+  }
+  if (riders.length > 0) firing.riders = riders.map((r) => firingOf(d, r.nodeId, r.task));
   d.effects.push({ type: 'launch', firing, delayMs });
+}
+
+/**
+ * The waiting first attempts of a task's fused siblings for the same token: each sibling
+ * was given the same tokens in the same order, so its task of the same index has them.
+ */
+function ridersOf(
+  d: Draft,
+  nodeId: string,
+  task: TaskRecord,
+): { nodeId: string; task: TaskRecord }[] {
+  const group = d.info(nodeId).fusion;
+  if (!group || task.attempt !== 1 || task.inputs.length !== 1) return [];
+  return group.flatMap((sibling) => {
+    if (sibling === nodeId) return [];
+    const other = pvecGet(d.node(sibling).tasks, task.index);
+    const fits =
+      other !== undefined &&
+      other.state === 'pending' &&
+      !other.launched &&
+      other.attempt === 1 &&
+      other.inputs.length === 1 &&
+      other.inputs[0]!.id === task.inputs[0]!.id;
+    return fits ? [{ nodeId: sibling, task: other }] : [];
+  });
 }
 
 /** The next task waiting for capacity: resumed tasks first, then the deepest node's. */
@@ -236,9 +289,9 @@ function nextWaiting(d: Draft): { nodeId: string; task: TaskRecord } | undefined
 /** Launch waiting tasks while the run is running and capacity allows. */
 export function fillCapacity(d: Draft): void {
   if (d.run.state !== 'running') return;
-  while (d.inFlight < d.base.options.capacity) {
+  while (d.inFlight - d.riding < d.base.options.capacity) {
     const next = nextWaiting(d);
     if (!next) return;
-    launch(d, next.nodeId, next.task, 0);
+    launch(d, next.nodeId, next.task, 0, ridersOf(d, next.nodeId, next.task));
   }
 }

@@ -6,7 +6,7 @@ import { createSimulator } from './simulator.js';
 import { buildGraph, testLibrary } from './testing.js';
 import type { Notification } from './types.js';
 
-const library = testLibrary();
+const libraries = { apart: testLibrary(), fused: testLibrary({ fusion: true }) };
 
 interface RandomGraph {
   graph: Graph;
@@ -68,12 +68,14 @@ const settings = fc.record({
   cores: fc.integer({ min: 1, max: 4 }),
   capacity: fc.integer({ min: 1, max: 10 }),
   failEvery: fc.option(fc.integer({ min: 2, max: 7 }), { nil: undefined }),
+  fused: fc.boolean(),
 });
 
 describe('quiescence', () => {
   it('random valid graphs always reach quiescence, and without failures succeed', () => {
     fc.assert(
-      fc.property(settings, ({ choices, chunks, workers, cores, capacity, failEvery }) => {
+      fc.property(settings, ({ choices, chunks, workers, cores, capacity, failEvery, fused }) => {
+        const library = libraries[fused ? 'fused' : 'apart'];
         const { graph, mergeFirings } = randomGraph(choices);
         let attempts = 0;
         const seen: Notification[] = [];
@@ -90,6 +92,7 @@ describe('quiescence', () => {
         const result = sim.run(100_000);
         expect(result.kind).toBe('done');
         expect(sim.engine.inFlight).toBe(0);
+        expect(sim.engine.riding ?? 0).toBe(0);
         expect(seen.some((n) => n.type === 'deadlock')).toBe(false);
         if (failEvery === undefined) {
           expect(sim.engine.run.state).toBe('succeeded');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createLibrary, type Calibration, type MediaInfo } from '@reelflow/fbp-model';
 import { createSimulator, simulateGraph } from './simulator.js';
 import { DEFAULT_CALIBRATION } from './cost.js';
-import { createLibrary } from '@reelflow/fbp-model';
 import { buildGraph, pipelineGraph, testLibrary } from './testing.js';
 
 const library = testLibrary();
@@ -55,6 +55,100 @@ describe('simulateGraph', () => {
     const copy = 1 + 10 * 0.1;
     const encode = (1 + 10 * 0.5) / 2; // two cores
     expect(report.makespanSeconds).toBeCloseTo(5 * copy + encode, 9);
+  });
+
+  it('simulates a ladder: every rung encodes every chunk, the stream gathers the merges once', () => {
+    const graph = buildGraph(
+      {
+        src: 'source',
+        split: 'split',
+        e1: 'encode',
+        e2: 'encode',
+        e3: 'encode',
+        m1: 'merge',
+        m2: 'merge',
+        m3: 'merge',
+        out: 'stream',
+      },
+      [
+        ['src', 'split'],
+        ['split', 'e1'],
+        ['split', 'e2'],
+        ['split', 'e3'],
+        ['e1', 'm1'],
+        ['e2', 'm2'],
+        ['e3', 'm3'],
+        ['m1', 'out'],
+        ['m2', 'out'],
+        ['m3', 'out'],
+      ],
+    );
+    const c = { encodeSecondsPerSecond: 0.5, copySecondsPerSecond: 0.1, taskOverheadSeconds: 1 };
+    const report = simulateGraph(graph, library, {
+      chunks: 4,
+      workers: 1,
+      cores: 2,
+      calibration: c,
+      durationSeconds: 20,
+    });
+    expect(report.deadlock).toBe(false);
+    expect(report.firings).toMatchObject({ e1: 4, e2: 4, e3: 4, m1: 1, m2: 1, m3: 1, out: 1 });
+    expect(report.trace.at(-1)).toMatchObject({ node: 'out', consumed: 3, produced: 0 });
+    // One worker runs everything in turn: the stream copies all three 20 s renditions.
+    const split = 1 + 20 * 0.1;
+    const encodes = 12 * ((1 + 5 * 0.5) / 2);
+    const merges = 3 * (1 + 20 * 0.1);
+    const stream = 1 + 60 * 0.1;
+    expect(report.makespanSeconds).toBeCloseTo(split + encodes + merges + stream, 9);
+  });
+
+  it('plays fused encodes as one task per chunk, each node keeping its firings', () => {
+    const graph = buildGraph(
+      { src: 'source', split: 'split', e1: 'encode', e2: 'encode', m1: 'merge', m2: 'merge' },
+      [
+        ['src', 'split'],
+        ['split', 'e1'],
+        ['split', 'e2'],
+        ['e1', 'm1'],
+        ['e2', 'm2'],
+      ],
+    );
+    const fusing = createLibrary(
+      library.types().map((def) =>
+        def.type === 'encode'
+          ? {
+              ...def,
+              // One decode saved: the fused task costs 1.5 encodes, not 2.
+              fusion: {
+                compile: () => [],
+                estimateSeconds: (ps: readonly unknown[], m: MediaInfo, c: Calibration) =>
+                  c.taskOverheadSeconds +
+                  m.durationSeconds * c.encodeSecondsPerSecond * (ps.length - 0.5),
+                cores: () => 2,
+              },
+            }
+          : def,
+      ),
+    );
+    const c = { encodeSecondsPerSecond: 0.5, copySecondsPerSecond: 0, taskOverheadSeconds: 1 };
+    const options = { chunks: 2, workers: 1, cores: 2, calibration: c, durationSeconds: 20 };
+    const apart = simulateGraph(graph, library, options);
+    const fused = simulateGraph(graph, fusing, options);
+    expect(fused.firings).toEqual(apart.firings);
+    expect(fused.trace).toHaveLength(apart.trace.length);
+    // Apart: 4 encodes of (1 + 10 * 0.5) / 2 = 3 s; fused: 2 tasks of (1 + 10 * 0.5 * 1.5) / 2.
+    const copies = 1 + 1 + 1;
+    expect(apart.makespanSeconds).toBeCloseTo(copies + 4 * 3, 9);
+    // Each step of a fused task completes both nodes' firings.
+    const sim = createSimulator(graph, fusing, options);
+    let most = 0;
+    sim.onStep = (r) => {
+      if (r.kind === 'fired') most = Math.max(most, r.entries.length);
+    };
+    sim.run();
+    expect(most).toBe(2);
+    // Fused, both merges become ready together and share the worker's two cores.
+    expect(fused.makespanSeconds).toBeCloseTo(1 + 2 * 4.25 + 1, 9);
   });
 
   it('predicts a shorter makespan with more workers, bounded below by the work per core', () => {

@@ -7,7 +7,13 @@ import type {
   NodeTypeDef,
   Token,
 } from '@reelflow/fbp-model';
-import { DEFAULT_CALIBRATION, resolveParams, taskCost, type TaskCost } from './cost.js';
+import {
+  DEFAULT_CALIBRATION,
+  fusedTaskCost,
+  resolveParams,
+  taskCost,
+  type TaskCost,
+} from './cost.js';
 import { createEngine, step as engineStep } from './engine.js';
 import type {
   Effect,
@@ -186,6 +192,20 @@ function syntheticOutputs(options: SimulatorOptions, model: NodeModel, firing: F
           durationSeconds: totalDuration(inputs),
         },
       ];
+    case 'gather': {
+      // A gather with an output emits one token of it, as long as its longest input.
+      const out = model.def?.ports.find((p) => p.direction === 'out');
+      if (!out) return [];
+      const longest = Math.max(0, ...inputs.map((t) => t.durationSeconds ?? 0));
+      return [
+        {
+          id: key,
+          dataType: out.dataType,
+          path: `${id}/${firing.index}.mp4`,
+          durationSeconds: longest,
+        },
+      ];
+    }
     default:
       return [];
   }
@@ -382,6 +402,7 @@ class SimulatorImpl implements Simulator {
     s.seq += 1;
     s.passed = null;
     this.feed({ type: 'taskStarted', key: firing.key });
+    for (const rider of firing.riders ?? []) this.feed({ type: 'taskStarted', key: rider.key });
   }
 
   /** Jump virtual time to the next finishing task (or delayed retry) and report it. */
@@ -397,10 +418,11 @@ class SimulatorImpl implements Simulator {
       s.clock = wake;
       return this.advance();
     }
-    return next && { kind: 'fired', entries: [this.finish(next)] };
+    return next && { kind: 'fired', entries: this.finish(next) };
   }
 
-  private finish(task: RunningTask): SimTraceEntry {
+  /** Finish a task: its trace entry, after those of the fused riders that finish with it. */
+  private finish(task: RunningTask): SimTraceEntry[] {
     const s = this.current;
     s.free[task.worker]! += task.cores;
     s.clock = task.end;
@@ -415,12 +437,26 @@ class SimulatorImpl implements Simulator {
     };
     const failure = this.options.fail?.(firing);
     if (failure !== undefined) {
+      // One process: when a fused task fails, every node in it fails.
+      for (const rider of firing.riders ?? [])
+        this.feed({ type: 'taskFailed', key: rider.key, reason: failure });
       this.feed({ type: 'taskFailed', key: firing.key, reason: failure });
-      return this.record({ ...entry, produced: 0, failed: failure });
+      return [this.record({ ...entry, produced: 0, failed: failure })];
     }
+    // A fused task's riders finish with it; each keeps its own trace entry.
+    const entries = (firing.riders ?? []).map((rider) => {
+      const outputs = syntheticOutputs(this.options, this.models.get(rider.nodeId)!, rider);
+      this.feed({ type: 'taskSucceeded', key: rider.key, outputs });
+      return this.record({
+        ...entry,
+        node: rider.nodeId,
+        key: rider.key,
+        produced: outputs.length,
+      });
+    });
     const outputs = syntheticOutputs(this.options, this.models.get(firing.nodeId)!, firing);
     this.feed({ type: 'taskSucceeded', key: firing.key, outputs });
-    return this.record({ ...entry, produced: outputs.length });
+    return [...entries, this.record({ ...entry, produced: outputs.length })];
   }
 
   private cost(firing: Firing): TaskCost {
@@ -432,6 +468,12 @@ class SimulatorImpl implements Simulator {
       durationSeconds: totalDuration(firing.inputs),
       ...(filters === undefined ? {} : { filters }),
     };
+    if (firing.riders?.length) {
+      const params = [model, ...firing.riders.map((r) => this.models.get(r.nodeId)!)].map(
+        (m) => m.params,
+      );
+      return fusedTaskCost(model.def, params, media, this.calibration, this.cores);
+    }
     return taskCost(model.def, model.params, media, this.calibration, this.cores);
   }
 }

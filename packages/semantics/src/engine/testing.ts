@@ -27,12 +27,12 @@ import type {
  * of how those compile.
  */
 
-const port = (name: string, direction: 'in' | 'out', dataType: 'video' | 'chunk'): PortSpec => ({
-  name,
-  direction,
-  dataType,
-  multiplicity: name === 'in' && dataType === 'chunk' ? 'many' : 'one',
-});
+const port = (
+  name: string,
+  direction: 'in' | 'out',
+  dataType: 'video' | 'chunk' | 'audio',
+  multiplicity: 'one' | 'many' = name === 'in' && dataType === 'chunk' ? 'many' : 'one',
+): PortSpec => ({ name, direction, dataType, multiplicity });
 
 function testType(
   type: string,
@@ -57,33 +57,52 @@ function testType(
 const copy = (media: MediaInfo, c: Calibration) =>
   c.taskOverheadSeconds + media.durationSeconds * c.copySecondsPerSecond;
 
-/** The stand-in library: source, split, transfer, encode (2 cores), merge, stream, filter. */
-export function testLibrary(): NodeLibrary {
-  return createLibrary([
-    testType('source', 'source', [port('out', 'out', 'video')], () => 0),
-    testType('split', 'fanout', [port('in', 'in', 'video'), port('out', 'out', 'chunk')], copy),
-    testType('transfer', 'map', [port('in', 'in', 'chunk'), port('out', 'out', 'chunk')], copy),
-    testType(
-      'encode',
-      'map',
-      [port('in', 'in', 'chunk'), port('out', 'out', 'chunk')],
-      (m, c) => c.taskOverheadSeconds + m.durationSeconds * c.encodeSecondsPerSecond,
-      2,
-    ),
-    testType('merge', 'join', [port('in', 'in', 'chunk'), port('out', 'out', 'video')], copy),
-    testType('stream', 'sink', [port('in', 'in', 'video')], copy),
-    // A pass-through node: no task, its step rides on the token to the next task.
-    {
-      ...testType(
-        'filter',
+/**
+ * The stand-in library: source, split, transfer, encode (2 cores), merge, stream (a gather:
+ * one video from each incoming edge, as for a ladder's renditions), filter (a pass-through).
+ */
+export function testLibrary(options: { fusion?: boolean } = {}): NodeLibrary {
+  // A fusible encode: sibling encodes of one chunk run as one task costing 1.5 encodes each pair.
+  const fusion: NodeTypeDef['fusion'] = {
+    compile: () => [],
+    estimateSeconds: (ps, m, c) =>
+      c.taskOverheadSeconds + (m.durationSeconds * c.encodeSecondsPerSecond * (ps.length + 1)) / 2,
+    cores: () => 2,
+  };
+  const withFusion = (def: NodeTypeDef): NodeTypeDef =>
+    options.fusion && def.type === 'encode' ? { ...def, fusion } : def;
+  return createLibrary(
+    [
+      testType('source', 'source', [port('out', 'out', 'video')], () => 0),
+      testType('split', 'fanout', [port('in', 'in', 'video'), port('out', 'out', 'chunk')], copy),
+      testType('transfer', 'map', [port('in', 'in', 'chunk'), port('out', 'out', 'chunk')], copy),
+      testType(
+        'encode',
         'map',
         [port('in', 'in', 'chunk'), port('out', 'out', 'chunk')],
-        () => 0,
+        (m, c) => c.taskOverheadSeconds + m.durationSeconds * c.encodeSecondsPerSecond,
+        2,
       ),
-      params: z.strictObject({ strength: z.number().default(1) }),
-      passThrough: true,
-    },
-  ]);
+      testType('merge', 'join', [port('in', 'in', 'chunk'), port('out', 'out', 'video')], copy),
+      testType(
+        'stream',
+        'gather',
+        [port('in', 'in', 'video', 'many'), port('audio', 'in', 'audio', 'one')],
+        copy,
+      ),
+      // A pass-through node: no task, its step rides on the token to the next task.
+      {
+        ...testType(
+          'filter',
+          'map',
+          [port('in', 'in', 'chunk'), port('out', 'out', 'chunk')],
+          () => 0,
+        ),
+        params: z.strictObject({ strength: z.number().default(1) }),
+        passThrough: true,
+      },
+    ].map(withFusion),
+  );
 }
 
 /**

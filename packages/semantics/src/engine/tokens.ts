@@ -59,24 +59,51 @@ function joinToken(d: Draft, nodeId: string, token: Token): void {
   }
 }
 
+/**
+ * A gather holds each incoming edge's tokens in its own slot and fires once every edge has
+ * delivered one: the k-th token of each edge together, in the order of the edges.
+ */
+function gatherToken(d: Draft, nodeId: string, slot: number, token: Token): void {
+  const edges = d.info(nodeId).predecessors.length;
+  const node = d.edit(nodeId);
+  const slots: Record<string, readonly Token[]> = { ...node.slots };
+  slots[slot] = [...(slots[slot] ?? []), token];
+  const ready = Array.from({ length: edges }, (_, i) => (slots[i]?.length ?? 0) > 0);
+  if (!ready.every(Boolean)) {
+    node.slots = slots;
+    node.held += 1;
+    return;
+  }
+  const inputs = Array.from({ length: edges }, (_, i) => slots[i]![0]!);
+  for (let i = 0; i < edges; i++) {
+    const rest = slots[i]!.slice(1);
+    if (rest.length > 0) slots[i] = rest;
+    else delete slots[i];
+  }
+  node.slots = slots;
+  node.held -= edges - 1;
+  createTask(d, nodeId, inputs);
+}
+
 /** Send a token along every outgoing edge of `fromId`, by the firing kind of each target. */
 export function deliver(d: Draft, fromId: string, token: Token): void {
-  const { successors, lanes } = d.info(fromId);
+  const { successors, lanes, targetSlots } = d.info(fromId);
   const chunk = token.group?.index;
   for (const lane of lanes) {
     // A grouped chunk takes one of the parallel edges; anything else takes them all.
     const edges = chunk === undefined || lane.length === 1 ? lane : [lane[chunk % lane.length]!];
-    for (const edge of edges) enter(d, successors[edge]!, token);
+    for (const edge of edges) enter(d, successors[edge]!, token, targetSlots?.[edge] ?? 0);
   }
 }
 
 /**
- * A token arrives at a node: a task for per-token nodes, a slot in a group for a join. A
- * pass-through node runs nothing: the token goes on at once, carrying the node's step.
+ * A token arrives at a node, on the target's incoming edge `slot`: a task for per-token
+ * nodes, a slot in a group for a join, a slot of a gather.
  */
-function enter(d: Draft, nodeId: string, token: Token): void {
+function enter(d: Draft, nodeId: string, token: Token, slot: number): void {
   const step = d.info(nodeId).passThrough;
   if (step) {
+    // A pass-through node runs nothing: the token goes on at once, carrying the node's step.
     d.edit(nodeId).emitted += 1;
     deliver(d, nodeId, { ...token, filters: [...(token.filters ?? []), step] });
     return;
@@ -89,6 +116,9 @@ function enter(d: Draft, nodeId: string, token: Token): void {
       return;
     case 'join':
       joinToken(d, nodeId, token);
+      return;
+    case 'gather':
+      gatherToken(d, nodeId, slot, token);
       return;
     case 'source':
       markStuck(d, nodeId, token, 'a source takes no input');

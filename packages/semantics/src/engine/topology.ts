@@ -24,6 +24,7 @@ function nodeInfo(node: GraphNode, library: NodeLibrary, defaultRetries: number)
       : {}),
     predecessors: [],
     successors: [],
+    targetSlots: [],
     lanes: [],
     retries: nonNegativeInt(node.params.retries) ?? defaultRetries,
     incremental: node.params.incremental === true,
@@ -109,6 +110,35 @@ function depths(order: readonly string[], nodes: Record<string, NodeInfo>): Map<
 }
 
 /**
+ * Fusible siblings: nodes of one type with a `fusion`, each fed by a single edge from the same
+ * node and each in a lane of its own there (so every one gets every token). Each group of two
+ * or more is recorded on its members, in graph order.
+ */
+function markFusion(
+  nodes: Record<string, NodeInfo>,
+  library: NodeLibrary,
+  order: readonly string[],
+): void {
+  const position = new Map(order.map((id, i) => [id, i]));
+  for (const info of Object.values(nodes)) {
+    const alone = new Set(info.lanes.filter((l) => l.length === 1).map((l) => l[0]!));
+    const byType = new Map<string, string[]>();
+    info.successors.forEach((target, edge) => {
+      const t = nodes[target]!;
+      const def = library.get(t.type);
+      if (!alone.has(edge) || t.firing !== 'map' || !def?.fusion || t.predecessors.length !== 1)
+        return;
+      byType.set(t.type, [...(byType.get(t.type) ?? []), target]);
+    });
+    for (const members of byType.values()) {
+      if (members.length < 2) continue;
+      const group = [...new Set(members)].sort((a, b) => position.get(a)! - position.get(b)!);
+      for (const id of group) (nodes[id] as { fusion?: readonly string[] }).fusion = group;
+    }
+  }
+}
+
+/**
  * Compile a graph into the engine's topology. Edges naming missing nodes are ignored
  * (validation reports them); node types missing from the library get `firing: null`.
  */
@@ -116,6 +146,7 @@ export function buildTopology(
   graph: Graph,
   library: NodeLibrary,
   defaultRetries: number,
+  fuse = false,
 ): Topology {
   const nodes: Record<string, NodeInfo> = {};
   for (const node of graph.nodes) nodes[node.id] ??= nodeInfo(node, library, defaultRetries);
@@ -124,6 +155,7 @@ export function buildTopology(
     const to = nodes[edge.to.node];
     if (!from || !to) continue;
     (from.successors as string[]).push(to.id);
+    (from.targetSlots as number[]).push(to.predecessors.length);
     (to.predecessors as string[]).push(from.id);
   }
   const memo = new Map<string, ReadonlySet<string>>();
@@ -132,6 +164,7 @@ export function buildTopology(
     (info.lanes as number[][]).push(...laneGroups(info, reach));
   const ids = Object.keys(nodes);
   const { order, cycle } = topologicalOrder(ids, nodes);
+  if (fuse && !cycle) markFusion(nodes, library, order);
   const depth = depths(order, nodes);
   const position = new Map(order.map((id, i) => [id, i]));
   const launchOrder = [...order].sort(

@@ -15,6 +15,11 @@ export interface Firing {
   attempt: number;
   /** The node's type, so a driver need not look it up. */
   nodeType: string;
+  /**
+   * Firings of sibling nodes fused into this one (same input token, same node type with a
+   * `fusion`): one task does the work of all, and the driver reports each key's outcome.
+   */
+  riders?: Firing[];
 }
 
 /** What happens to a run, fed to `step` in the order it happened. */
@@ -62,6 +67,8 @@ export interface EngineOptions {
   defaultRetries?: number;
   /** First retry delay; each further retry doubles it. Default 1000. */
   backoffMs?: number;
+  /** Launch sibling tasks of fusible node types as one task (decode once). Default true. */
+  fuse?: boolean;
 }
 
 /** The static part of a node, copied from the graph and library at creation. */
@@ -73,6 +80,11 @@ export interface NodeInfo {
   readonly predecessors: readonly string[];
   /** One entry per outgoing edge, so a node feeding a node twice delivers twice. */
   readonly successors: readonly string[];
+  /**
+   * For each outgoing edge (parallel to `successors`), its place among the target's incoming
+   * edges: the slot a gather holds its tokens in. Absent in states saved before gathers.
+   */
+  readonly targetSlots?: readonly number[];
   /**
    * Outgoing edges (indexes into `successors`) grouped into lanes: edges whose chunks meet
    * again at the same join are parallel lanes of one stream, and a chunk takes exactly one
@@ -86,6 +98,11 @@ export interface NodeInfo {
    * once with this step appended to its `filters`.
    */
   readonly passThrough?: FilterStep;
+  /**
+   * Sibling nodes fused with this one, itself included, in graph order: same type (with a
+   * `fusion`), each fed only by one edge from the same node and each given every token.
+   */
+  readonly fusion?: readonly string[];
 }
 
 /** The graph as the engine needs it: plain data, so the state is self-contained. */
@@ -110,6 +127,8 @@ export interface TaskRecord {
   readonly budgetFrom: number;
   /** Handed to the driver and not yet finished (counts against capacity). */
   readonly launched: boolean;
+  /** Launched inside another node's fused task: in flight, but holding no capacity of its own. */
+  readonly rider?: boolean;
   readonly reason?: string;
   /** Tokens the task produced (for the trace). */
   readonly produced?: number;
@@ -138,8 +157,13 @@ export interface NodeRuntime {
   readonly counts: TaskCounts;
   /** Join groups still incomplete, by group id. */
   readonly groups: Readonly<Record<string, JoinGroup>>;
-  /** Tokens held in incomplete groups. */
+  /** Tokens held in incomplete groups, or waiting in a gather's slots. */
   readonly held: number;
+  /**
+   * A gather's tokens waiting for the other incoming edges: per slot (incoming edge index),
+   * in arrival order. Absent until a gather holds a token.
+   */
+  readonly slots?: Readonly<Record<string, readonly Token[]>>;
   /** Tokens that reached this node and can never be consumed. */
   readonly stuck: number;
   /** Tokens a source emitted (0 or 1), or a pass-through node passed on. */
@@ -163,4 +187,6 @@ export interface EngineState {
   readonly requeue: readonly string[];
   /** Launched tasks not yet finished. */
   readonly inFlight: number;
+  /** Of those, riders of a fused task (they take no capacity). Absent in older states. */
+  readonly riding?: number;
 }

@@ -94,9 +94,11 @@ export function expectNoIssues(diagnostics: readonly Diagnostic[]): void {
 const port = (
   name: string,
   direction: 'in' | 'out',
-  dataType: 'video' | 'chunk',
+  dataType: 'video' | 'chunk' | 'audio',
   multiplicity: 'one' | 'many' = 'one',
+  required?: boolean,
 ): PortSpec => ({
+  ...(required === undefined ? {} : { required }),
   name,
   direction,
   dataType,
@@ -176,7 +178,7 @@ export function createTestLibrary(
     ),
     testNodeType(
       'stream',
-      [port('in', 'in', 'video')],
+      [port('in', 'in', 'video', 'many'), port('audio', 'in', 'audio', 'one', false)],
       z.object({
         format: z.enum(['hls', 'dash']).default('hls'),
         segmentSeconds: z.number().positive().default(4),

@@ -14,6 +14,7 @@ describe('encode parameters', () => {
       preset: 'veryfast',
       crf: 23,
       keyframeSeconds: 2,
+      upscale: 'never',
       implementation: 'software',
       retries: 2,
       cpus: 0.5,
@@ -100,6 +101,15 @@ describe('encode argv', () => {
       ),
   );
 
+  it('scales up only with upscale: allow; the default caps each side at the source', () => {
+    expect(after(compile({ height: 720 }).argv, '-vf')).toBe('scale=-2:min(720\\,ih)');
+    expect(after(compile({ width: 640, height: 360 }).argv, '-vf')).toBe(
+      'scale=min(640\\,iw):min(360\\,ih)',
+    );
+    expect(after(compile({ height: 720, upscale: 'allow' }).argv, '-vf')).toBe('scale=-2:720');
+    expect(encode.params.safeParse({ upscale: 'sometimes' }).success).toBe(false);
+  });
+
   it.each(combos)('compiles %o with its encoder, rate, scale and joinable chunks', (params) => {
     const argv = compile(params).argv;
     const p = encode.params.parse(params) as EncodeParams;
@@ -120,7 +130,10 @@ describe('encode argv', () => {
     else expect(argv.includes('-crf') || argv.includes('-qp')).toBe(true);
     const filter = argv.includes('-vf') ? after(argv, '-vf') : '';
     if (p.width !== undefined || p.height !== undefined) {
-      expect(filter).toContain(`scale=${p.width ?? -2}:${p.height ?? -2}`);
+      // The default never scales above the source: each side is capped at the input's.
+      const side = (n: number | undefined, src: string) =>
+        n === undefined ? '-2' : `min(${n}\\,${src})`;
+      expect(filter).toContain(`scale=${side(p.width, 'iw')}:${side(p.height, 'ih')}`);
     }
     if (p.implementation === 'hardware') {
       expect(filter).toMatch(/format=nv12,hwupload$/);
@@ -193,5 +206,79 @@ describe('encode cost', () => {
     expect(encode.cores(encode.params.parse({}))).toBe(1);
     expect(encode.cores(encode.params.parse({ cpus: 0.5 }))).toBe(1);
     expect(encode.cores(encode.params.parse({ cpus: 4 }))).toBe(4);
+  });
+});
+
+describe('fused encodes (decode once)', () => {
+  const token = chunkToken(1, 3, { startSeconds: 10 });
+  const ctx = (id: string, params: Record<string, unknown>) => ({
+    runId: 'run-1',
+    node: { id, type: 'encode', params },
+    params: encode.params.parse(params),
+    inputs: [token],
+    index: 1,
+    storage: { root: '/run' },
+    image: 'img',
+  });
+  const fusion = encode.fusion!;
+
+  it('decodes the chunk once and writes each rung to its own output, in node order', () => {
+    const specs = fusion.compile([
+      ctx('hi', { height: 720, crf: 20 }),
+      ctx('lo', { height: 360, bitrateKbps: 800, upscale: 'allow' }),
+      ctx('same', {}),
+    ]);
+    expect(specs).toHaveLength(1);
+    const argv = specs[0]!.argv;
+    expect(argv.filter((a) => a === '-i')).toHaveLength(1);
+    expect(after(argv, '-filter_complex')).toBe(
+      '[0:v]split=3[s0][s1][s2];[s0]scale=-2:min(720\\,ih)[v0];[s1]scale=-2:360[v1];[s2]null[v2]',
+    );
+    expect(argv.filter((a) => a === '-progress')).toHaveLength(1);
+    const outputs = argv.slice(argv.indexOf('-filter_complex'));
+    expect(outputs.filter((a) => a.startsWith('/run/work/'))).toEqual([
+      '/run/work/hi/chunk_00001.ts',
+      '/run/work/lo/chunk_00001.ts',
+      '/run/work/same/chunk_00001.ts',
+    ]);
+    expect(argv.filter((a) => a === '-output_ts_offset')).toHaveLength(3);
+    expect(after(argv, '-b:v')).toBe('800k');
+    expect(specs[0]!.outputs.map((o) => (o.kind === 'file' ? o.path : ''))).toEqual([
+      'work/hi/chunk_00001.ts',
+      'work/lo/chunk_00001.ts',
+      'work/same/chunk_00001.ts',
+    ]);
+    expect(specs[0]!.key).toBe('hi:1');
+    expect(specs[0]!.resources.cpus).toBe(1.5);
+    expect(fusion.cores([encode.params.parse({}), encode.params.parse({ cpus: 2 })])).toBe(3);
+  });
+
+  it('leaves hardware encodes out of the fused task', () => {
+    const specs = fusion.compile([
+      ctx('a', { height: 720 }),
+      ctx('b', { height: 360 }),
+      ctx('gpu', { implementation: 'hardware' }),
+    ]);
+    expect(specs.map((s) => s.outputs.length)).toEqual([2, 1]);
+    expect(specs[1]!.argv).toContain('h264_vaapi');
+    const mixed = fusion.compile([ctx('gpu', { implementation: 'hardware' }), ctx('a', {})]);
+    expect(mixed.map((s) => s.key)).toEqual(['gpu:1', 'a:1']);
+  });
+
+  it('costs one decode and one task start less per extra rung, never less than the dearest', () => {
+    const c: Calibration = {
+      encodeSecondsPerSecond: 1,
+      copySecondsPerSecond: 0,
+      taskOverheadSeconds: 1,
+    };
+    const media = { durationSeconds: 10, width: 1920, height: 1080 };
+    const ps = [720, 480, 360].map((height) => encode.params.parse({ height }));
+    const apart = ps.reduce((sum, p) => sum + encode.estimateSeconds(p, media, c), 0);
+    const fused = fusion.estimateSeconds(ps, media, c);
+    // Two decodes of 10 s of 1080p (0.12 × 2.25 each per second) and two task starts saved.
+    expect(fused).toBeCloseTo(apart - 2 * (1 + 10 * 0.12 * 2.25), 9);
+    expect(fusion.estimateSeconds([ps[0]!], media, c)).toBe(
+      encode.estimateSeconds(ps[0]!, media, c),
+    );
   });
 });
