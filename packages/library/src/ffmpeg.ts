@@ -47,3 +47,11 @@ export function reportEnv(file: string, level = 32): Readonly<Record<string, str
   const name = file.replace(/%/g, '%%').replace(/[\\':]/g, (c) => `\\${c}`);
   return { FFREPORT: `file=${name}:level=${level}` };
 }
+
+/**
+ * min(input, wanted) as an ffmpeg expression without a comma, which would end the filter in
+ * a filter graph unless escaped: min(a, b) = (a + b - |a - b|) / 2. Never upscaling, in the
+ * scale node and in an encode's own size, is this one expression.
+ */
+export const atMost = (input: 'iw' | 'ih', wanted: number): string =>
+  `(${input}+${wanted}-abs(${input}-${wanted}))/2`;

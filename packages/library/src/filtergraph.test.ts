@@ -21,7 +21,7 @@ describe('filters fused into the encode', () => {
       { width: 320 },
     );
     expect(after(argv, '-vf')).toBe(
-      'scale=w=(iw+1280-abs(iw-1280))/2:h=-2,crop=w=640:h=360,scale=min(320\\,iw):-2',
+      'scale=w=(iw+1280-abs(iw-1280))/2:h=-2,crop=w=640:h=360,scale=(iw+320-abs(iw-320))/2:-2',
     );
     expect(after(argv, '-map')).toBe('0:v:0');
     expect(argv.filter((a) => a === '-i')).toHaveLength(1);

@@ -65,6 +65,8 @@ async function refuseLinksOut(root: string, abs: string, rel: string): Promise<v
       }
       return;
     }
+    // Nothing exists from the root down (no outputs folder yet): there is no link to follow.
+    if (probe === resolve(root)) return;
     const parent = dirname(probe);
     if (parent === probe) return;
     probe = parent;

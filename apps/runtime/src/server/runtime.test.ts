@@ -359,7 +359,9 @@ describe('runtime HTTP API', () => {
       expect(list[2]!.bytes).toBe(statSync(join(fixtures, 'clip.mp4')).size);
       const graph = await call('GET', `/api/runs/${runId}/graph`);
       expect(graph.json).toMatchObject({ id: 'transcode-720p' });
+      // A run without an outputs folder (yet) answers 404 for a file in it, not 400.
       rmSync(outputs, { recursive: true, force: true });
+      expect((await call('GET', `/api/runs/${runId}/outputs/hls/index.m3u8`)).status).toBe(404);
     });
 
     it('refuses a socket subscription without a run id', async () => {

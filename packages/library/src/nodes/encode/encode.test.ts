@@ -102,9 +102,9 @@ describe('encode argv', () => {
   );
 
   it('scales up only with upscale: allow; the default caps each side at the source', () => {
-    expect(after(compile({ height: 720 }).argv, '-vf')).toBe('scale=-2:min(720\\,ih)');
+    expect(after(compile({ height: 720 }).argv, '-vf')).toBe('scale=-2:(ih+720-abs(ih-720))/2');
     expect(after(compile({ width: 640, height: 360 }).argv, '-vf')).toBe(
-      'scale=min(640\\,iw):min(360\\,ih)',
+      'scale=(iw+640-abs(iw-640))/2:(ih+360-abs(ih-360))/2',
     );
     expect(after(compile({ height: 720, upscale: 'allow' }).argv, '-vf')).toBe('scale=-2:720');
     expect(encode.params.safeParse({ upscale: 'sometimes' }).success).toBe(false);
@@ -132,7 +132,7 @@ describe('encode argv', () => {
     if (p.width !== undefined || p.height !== undefined) {
       // The default never scales above the source: each side is capped at the input's.
       const side = (n: number | undefined, src: string) =>
-        n === undefined ? '-2' : `min(${n}\\,${src})`;
+        n === undefined ? '-2' : `(${src}+${n}-abs(${src}-${n}))/2`;
       expect(filter).toContain(`scale=${side(p.width, 'iw')}:${side(p.height, 'ih')}`);
     }
     if (p.implementation === 'hardware') {
@@ -232,7 +232,7 @@ describe('fused encodes (decode once)', () => {
     const argv = specs[0]!.argv;
     expect(argv.filter((a) => a === '-i')).toHaveLength(1);
     expect(after(argv, '-filter_complex')).toBe(
-      '[0:v]split=3[s0][s1][s2];[s0]scale=-2:min(720\\,ih)[v0];[s1]scale=-2:360[v1];[s2]null[v2]',
+      '[0:v]split=3[s0][s1][s2];[s0]scale=-2:(ih+720-abs(ih-720))/2[v0];[s1]scale=-2:360[v1];[s2]null[v2]',
     );
     expect(argv.filter((a) => a === '-progress')).toHaveLength(1);
     const outputs = argv.slice(argv.indexOf('-filter_complex'));

@@ -8,7 +8,7 @@ import type {
   Token,
 } from '@reelflow/fbp-model';
 import { onlyInput, task, taskParams } from '../../common.js';
-import { FFMPEG_HEAD, PROGRESS_ARGS, seconds, writeArgs } from '../../ffmpeg.js';
+import { atMost, FFMPEG_HEAD, PROGRESS_ARGS, seconds, writeArgs } from '../../ffmpeg.js';
 import { filterCostFactor, filteredMedia, tokenFilters, videoGraph } from '../../filtergraph.js';
 import { MKV, TS, type ChunkFormat } from '../../formats.js';
 import { locate, pad5, viaOf, workDir, type Via } from '../../paths.js';
@@ -171,13 +171,13 @@ function rateArgs(p: EncodeParams): string[] {
 
 /**
  * The scale filter, built only from validated integers; -2 keeps the aspect with an even size.
- * With `upscale: never` each side is capped at the source's (`min(720\,ih)`: the comma is
- * escaped for the filter graph), so a 320x180 source stays 320x180 in a 720p rung.
+ * With `upscale: never` each side is capped at the source's (`atMost`), so a 320x180 source
+ * stays 320x180 in a 720p rung.
  */
 function scaleFilter(p: EncodeParams): string | undefined {
   if (p.width === undefined && p.height === undefined) return undefined;
   const side = (size: number | undefined, source: 'iw' | 'ih'): string =>
-    size === undefined ? '-2' : p.upscale === 'allow' ? String(size) : `min(${size}\\,${source})`;
+    size === undefined ? '-2' : p.upscale === 'allow' ? String(size) : atMost(source, size);
   return `scale=${side(p.width, 'iw')}:${side(p.height, 'ih')}`;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { videoFilter } from '../../filter.js';
+import { atMost } from '../../ffmpeg.js';
 
 const side = (max: number, what: string) =>
   z
@@ -24,13 +25,6 @@ const params = z.strictObject({
     ),
 });
 export type ScaleParams = z.infer<typeof params>;
-
-/**
- * min(input, wanted) as an ffmpeg expression without a comma, which would end the filter in
- * a filter graph unless escaped: min(a, b) = (a + b - |a - b|) / 2.
- */
-const atMost = (input: 'iw' | 'ih', wanted: number): string =>
-  `(${input}+${wanted}-abs(${input}-${wanted}))/2`;
 
 /** The size of one side: -2 keeps the aspect with an even size. */
 function sideExpr(p: ScaleParams, input: 'iw' | 'ih', wanted: number | undefined): string {
