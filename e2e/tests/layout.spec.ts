@@ -317,6 +317,37 @@ const LADDER: { nodes: Spec[]; edges: [string, string][] } = {
   ],
 };
 
+/** Branches of one, two and three steps joining one merge: the short ones span layers. */
+const FAN_IN: { nodes: Spec[]; edges: [string, string][] } = {
+  nodes: [
+    ['m', 'merge', 0, 0],
+    ['e2', 'encode', 250, 0],
+    ['split', 'split', 500, 0],
+    ['b1', 'transfer', 750, 0],
+    ['out', 'stream', 0, 250],
+    ['q3', 'quality', 250, 250],
+    ['x1', 'transfer', 500, 250],
+    ['src', 'source', 750, 250],
+    ['e3', 'encode', 0, 500],
+    ['e1', 'encode', 250, 500],
+    ['p', 'probe', 500, 500],
+  ],
+  edges: [
+    ['src', 'split'],
+    ['src', 'p'],
+    ['split', 'x1'],
+    ['x1', 'e1'],
+    ['e1', 'b1'],
+    ['b1', 'm'],
+    ['split', 'e2'],
+    ['e2', 'm'],
+    ['split', 'e3'],
+    ['e3', 'q3'],
+    ['q3', 'm'],
+    ['m', 'out'],
+  ],
+};
+
 async function build(page: Page, shape: typeof LADDER): Promise<void> {
   await page.evaluate((g) => {
     const s = (
@@ -367,13 +398,25 @@ async function geometry(page: Page) {
         __reelflow: {
           store: {
             getState(): {
-              graph: { edges: { id: string; from: { node: string }; to: { node: string } }[] };
+              graph: {
+                edges: {
+                  id: string;
+                  from: { node: string; port: string };
+                  to: { node: string; port: string };
+                }[];
+              };
             };
           };
         };
       }
     ).__reelflow.store.getState();
     const ends = new Map(store.graph.edges.map((e) => [e.id, [e.from.node, e.to.node]]));
+    const ports = new Map(
+      store.graph.edges.map((e) => [
+        e.id,
+        [`${e.from.node}.${e.from.port}`, `${e.to.node}.${e.to.port}`],
+      ]),
+    );
     const throughNodes: string[] = [];
     for (const e of edges) {
       const [a, b] = ends.get(e.id) ?? [];
@@ -399,6 +442,9 @@ async function geometry(page: Page) {
     for (let i = 0; i < edges.length; i++)
       for (let j = i + 1; j < edges.length; j++) {
         const [a, b] = [edges[i]!, edges[j]!];
+        // Edges that leave one port, or enter one, share a trunk and fan out: not a crossing.
+        const [pa, pb] = [ports.get(a.id) ?? [], ports.get(b.id) ?? []];
+        if (pa[0] === pb[0] || pa[1] === pb[1]) continue;
         const found = a.points.some((p, k) =>
           k === 0
             ? false
@@ -443,6 +489,8 @@ for (const [name, shape, viewport] of [
   ['three branches', THREE_BRANCHES, { width: 1440, height: 900 }],
   ['three branches', THREE_BRANCHES, { width: 1024, height: 768 }],
   ['a ladder of uneven branches', LADDER, { width: 1440, height: 900 }],
+  ['branches of uneven length joining one merge', FAN_IN, { width: 1440, height: 900 }],
+  ['branches of uneven length joining one merge', FAN_IN, { width: 1024, height: 768 }],
 ] as const) {
   test(`auto-layout of ${name} at ${viewport.width}×${viewport.height}: no edge through a node, no crossing, all in view`, async ({
     page,
@@ -451,6 +499,8 @@ for (const [name, shape, viewport] of [
     await openDesigner(page);
     await build(page, shape);
     await expect(page.locator('.react-flow__node')).toHaveCount(shape.nodes.length);
+    // Zoomed in on a corner first: the laid-out graph must be brought into view.
+    for (let i = 0; i < 5; i++) await page.locator('.react-flow__controls-zoomin').click();
     await clickCommand(page, 'layout');
     await settled(page);
     const g = await geometry(page);
