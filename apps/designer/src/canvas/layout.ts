@@ -53,7 +53,7 @@ export function anchorsOf(node: MeasuredHandles | undefined): PortAnchors | unde
 
 /** What a layout changes: node moves (one edit) and the edge routes that go with them. */
 export interface Layout {
-  readonly moves: GraphChange[];
+  readonly moves: Extract<GraphChange, { kind: 'move-node' }>[];
   readonly routes: ReadonlyMap<string, EdgeRoute>;
 }
 
