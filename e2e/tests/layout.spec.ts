@@ -520,7 +520,20 @@ for (const [name, shape, viewport] of [
   });
 }
 
-test('the example, laid out, fits the view', async ({ page }) => {
+/** Each edge's drawn path, by edge id. */
+const edgePaths = (page: Page) =>
+  page.evaluate(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll<SVGGElement>('.react-flow__edge')].map((g) => [
+        g.dataset.id!,
+        g.querySelector('path.react-flow__edge-path')!.getAttribute('d')!,
+      ]),
+    ),
+  );
+
+test('the example, laid out, fits the view; moving a node turns its routed edges into curves', async ({
+  page,
+}) => {
   await openDesigner(page);
   await loadExample(page);
   await page.getByTestId('layout').click();
@@ -528,4 +541,23 @@ test('the example, laid out, fits the view', async ({ page }) => {
   const g = await geometry(page);
   expect(g.outside).toEqual([]);
   expect(g.throughNodes).toEqual([]);
+  // Laid out, every edge follows its route (straight pieces, no curve).
+  for (const d of Object.values(await edgePaths(page))) expect(d).not.toContain('C');
+
+  // Dragging the encoder by its title: its two edges become curves, the others keep routes.
+  const title = node(page, 'enc').locator('.rf-node-title');
+  const box = (await title.boundingBox())!;
+  await page.mouse.move(box.x + 10, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 10, box.y + 90, { steps: 8 });
+  await page.mouse.up();
+  await expect.poll(async () => (await edgePaths(page))['e3']).toContain('C');
+  const moved = await edgePaths(page);
+  expect(moved['e4']).toContain('C');
+  for (const id of ['e1', 'e2', 'e5', 'e6']) expect(moved[id]).not.toContain('C');
+
+  // Undo puts the encoder back where the layout had it: its routes hold again.
+  await page.getByTestId('undo').click();
+  await expect.poll(async () => (await edgePaths(page))['e3']).not.toContain('C');
+  expect((await edgePaths(page))['e4']).not.toContain('C');
 });
