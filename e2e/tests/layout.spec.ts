@@ -73,6 +73,18 @@ test.describe('at 1024×768', () => {
       await expect(page.getByTestId('more-menu')).toHaveCount(0);
     }
 
+    // The menu is usable from the keyboard: it opens on its first item, arrows move.
+    await page.getByTestId('more').click();
+    await expect(page.getByTestId('new')).toBeFocused();
+    await page.keyboard.press('ArrowDown');
+    await expect(page.getByTestId('save-as')).toBeFocused();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await expect(page.getByTestId('fit')).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('more-menu')).toHaveCount(0);
+    await expect(page.getByTestId('more')).toBeFocused();
+
     // A command in the menu works like the bar's: Export downloads the graph.
     await expect(page.getByTestId('export')).toHaveCount(0);
     const [download] = await Promise.all([

@@ -94,10 +94,24 @@ function MoreMenu({ groups }: { groups: readonly (readonly Action[])[] }) {
     const onDown = (e: PointerEvent) => {
       if (!root.current?.contains(e.target as Node)) setOpen(false);
     };
+    // While the menu is open, arrows move between its items and Escape closes it, giving focus
+    // back to its button; neither reaches the canvas (shortcuts, nodes moved by arrows).
+    const items = () => [
+      ...(root.current?.querySelectorAll<HTMLButtonElement>('.more-item:not(:disabled)') ?? []),
+    ];
+    items()[0]?.focus();
     const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'Escape') return;
+      const list = items();
+      const at = list.indexOf(document.activeElement as HTMLButtonElement);
+      if (e.key === 'Escape') {
+        setOpen(false);
+        root.current?.querySelector<HTMLButtonElement>('[data-testid="more"]')?.focus();
+      } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        const step = e.key === 'ArrowDown' ? 1 : -1;
+        list[(at + step + list.length) % list.length]?.focus();
+        e.preventDefault();
+      } else return;
       e.stopPropagation();
-      setOpen(false);
     };
     window.addEventListener('pointerdown', onDown, true);
     window.addEventListener('keydown', onKey, true);
