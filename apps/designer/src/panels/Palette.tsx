@@ -62,7 +62,7 @@ export function Palette() {
             onDragStart={(e) => onDragStart(e, def.type)}
             onDoubleClick={() => addAtCentre(def.type)}
             title={open ? def.description : `${def.title}: ${def.description}`}
-            aria-label={def.title}
+            aria-label={open ? undefined : def.title}
           >
             <span className={`type-dot kind-${def.firing}`} aria-hidden>
               {!open && def.title.slice(0, 2)}
