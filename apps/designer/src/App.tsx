@@ -1,5 +1,5 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Canvas } from './canvas/Canvas.js';
 import { CommandsContext, createCommands, type Commands } from './commands.js';
 import { FilesPanel } from './files/FilesPanel.js';
@@ -10,7 +10,9 @@ import { ConfirmDialog } from './panels/ConfirmDialog.js';
 import { DiagnosticsPanel } from './panels/DiagnosticsPanel.js';
 import { HelpOverlay } from './panels/HelpOverlay.js';
 import { NoticeToast } from './panels/NoticeToast.js';
+import { usePanelOpen } from './panels/layout-prefs.js';
 import { Palette } from './panels/Palette.js';
+import { PanelToggle } from './panels/PanelToggle.js';
 import { PropertiesPanel } from './panels/PropertiesPanel.js';
 import { Toolbar } from './panels/Toolbar.js';
 import { createRunController } from './run/run-controller.js';
@@ -45,21 +47,28 @@ const TABS: readonly { id: PanelTab; label: string }[] = [
 /**
  * The side panel. Panels stay mounted while hidden, so the player keeps playing, an upload
  * keeps its progress and the editors keep their undo history when the user switches tabs;
- * the Monaco panels mount on first visit only.
+ * the Monaco panels mount on first visit only. Collapsed, it is a rail of its tabs: a tab
+ * opens it again, and so does any command that asks for a tab (Open shows Files).
  */
 function SidePanel() {
   const panel = useDesigner(selectPanel);
   const store = useDesignerStore();
+  const [open, setOpen] = usePanelOpen('side');
   const [visited, setVisited] = useState<ReadonlySet<PanelTab>>(() => new Set([panel]));
-  useEffect(() => setVisited((v) => (v.has(panel) ? v : new Set([...v, panel]))), [panel]);
+  const shown = useRef(panel);
+  useEffect(() => {
+    setVisited((v) => (v.has(panel) ? v : new Set([...v, panel])));
+    if (shown.current !== panel) setOpen(true);
+    shown.current = panel;
+  }, [panel, setOpen]);
   const pane = (id: PanelTab, content: ReactNode) => (
     <div className="side-pane" hidden={panel !== id} key={id}>
       {content}
     </div>
   );
   return (
-    <aside className="side">
-      <nav className="tabs" role="tablist">
+    <aside className={`side${open ? '' : ' collapsed'}`} aria-label="Side panel">
+      <nav className="tabs" role="tablist" aria-orientation={open ? 'horizontal' : 'vertical'}>
         {TABS.map((t) => (
           <button
             key={t.id}
@@ -68,13 +77,18 @@ function SidePanel() {
             aria-selected={panel === t.id}
             className={`tab${panel === t.id ? ' active' : ''}`}
             data-testid={`tab-${t.id}`}
-            onClick={() => store.getState().setPanel(t.id)}
+            title={open ? undefined : `Show ${t.label}`}
+            onClick={() => {
+              store.getState().setPanel(t.id);
+              setOpen(true);
+            }}
           >
             {t.label}
           </button>
         ))}
+        <PanelToggle panel="side" open={open} onToggle={() => setOpen(!open)} />
       </nav>
-      <div className="side-body">
+      <div className="side-body" hidden={!open}>
         {pane('properties', <PropertiesPanel />)}
         <Suspense fallback={<p className="empty">Loading editor…</p>}>
           {visited.has('json') && pane('json', <JsonEditor />)}

@@ -1,6 +1,7 @@
 import type { ReactFlowInstance } from '@xyflow/react';
 import { createContext, useContext } from 'react';
-import { layoutGraph } from './canvas/layout.js';
+import { anchorsOf, layoutGraph } from './canvas/layout.js';
+import { routesOf } from './canvas/routes.js';
 import type { FileCommands } from './files/files.js';
 import type { RunController } from './run/run-controller.js';
 import type { SimController } from './sim/sim-controller.js';
@@ -57,8 +58,13 @@ export function createCommands({ store, flow, sim, run, files }: CommandDeps): C
     async layout() {
       const { graph, library, measured, dispatch, notify } = s();
       try {
-        dispatch(await layoutGraph(graph, library, measured));
-        window.requestAnimationFrame(fitView);
+        const laid = await layoutGraph(graph, library, measured, (id) =>
+          anchorsOf(flow.getInternalNode(id)),
+        );
+        dispatch(laid.moves);
+        routesOf(store).setState(laid.routes, true);
+        // Fitted once the moved nodes are drawn (the canvas waits for that), so all are in view.
+        s().requestFit();
       } catch (err) {
         notify('error', `Layout failed: ${err instanceof Error ? err.message : String(err)}`);
       }

@@ -6,6 +6,7 @@ import {
   ReactFlow,
   useReactFlow,
   useStore,
+  useStoreApi,
   type Connection,
   type EdgeChange,
   type FinalConnectionState,
@@ -35,6 +36,7 @@ import {
   type DesignerFlowNode,
 } from './derive.js';
 import { FlowNode } from './FlowNode.js';
+import { portHitSize } from './port-hit.js';
 import { selectManyLive } from './live-edges.js';
 import { TokenLayer } from './TokenLayer.js';
 import { TypedEdge } from './TypedEdge.js';
@@ -216,6 +218,22 @@ export function Canvas() {
     return () => window.cancelAnimationFrame(frame);
   }, [fitRequest, flow]);
 
+  // Port hit squares follow the zoom (see styles): one custom property on the wrapper, set
+  // outside React so zooming re-renders nothing, and only when the size steps.
+  const wrap = useRef<HTMLDivElement>(null);
+  const flowStore = useStoreApi<DesignerFlowNode, DesignerFlowEdge>();
+  useEffect(() => {
+    let last = 0;
+    const apply = (zoom: number) => {
+      const size = portHitSize(zoom);
+      if (size === last) return;
+      last = size;
+      wrap.current?.style.setProperty('--port-hit', `${size}px`);
+    };
+    apply(flowStore.getState().transform[2]);
+    return flowStore.subscribe((s) => apply(s.transform[2]));
+  }, [flowStore]);
+
   const zoomedOut = useStore(selectZoomedOut);
   const manyLive = useDesigner(selectManyLive);
 
@@ -229,6 +247,7 @@ export function Canvas() {
 
   return (
     <div
+      ref={wrap}
       className={`canvas-wrap${zoomedOut ? ' zoomed-out' : ''}${manyLive ? ' many-live' : ''}`}
       onDragOver={onDragOver}
       onDrop={onDrop}

@@ -3,7 +3,16 @@ import { useEffect, useRef } from 'react';
 import { useDesigner, useDesignerStore } from '../store/store.js';
 import type { DesignerFlowEdge, DesignerFlowNode } from './derive.js';
 import { selectLiveEdges, selectManyLive } from './live-edges.js';
-import { cubicPoint, edgeCubic, handlePoint, tokenParams, type Cubic } from './token-geometry.js';
+import { routeHolds, routesOf } from './routes.js';
+import {
+  curveTrack,
+  edgeCubic,
+  handlePoint,
+  polylineTrack,
+  tokenParams,
+  trackPoint,
+  type Track,
+} from './token-geometry.js';
 
 const COLOURS: Record<string, string> = { chunk: '#0d9488', audio: '#d97706' };
 const DEFAULT_COLOUR = '#7c3aed';
@@ -24,8 +33,9 @@ export function TokenLayer() {
     const ctx = el?.getContext('2d');
     if (!many || !el || !ctx) return undefined;
     let frame = 0;
-    /** Each edge's curve, with the node positions and handles it was worked out from. */
-    const curves = new Map<string, { at: unknown[]; curve: Cubic | undefined }>();
+    /** Each edge's track, with the node positions, handles and route it was worked out from. */
+    const curves = new Map<string, { at: unknown[]; curve: Track | undefined }>();
+    const routes = routesOf(designer);
     const draw = (now: number) => {
       frame = window.requestAnimationFrame(draw);
       const { width, height, transform, nodeLookup, edgeLookup } = flow.getState();
@@ -43,13 +53,14 @@ export function TokenLayer() {
       ctx.setTransform(dpr * zoom, 0, 0, dpr * zoom, dpr * tx, dpr * ty);
       const r = Math.max(5, 2.5 / zoom);
       const params = tokenParams(now);
-      const byColour = new Map<string, Cubic[]>();
+      const byColour = new Map<string, Track[]>();
       for (const id of selectLiveEdges(designer.getState()).ids) {
         const edge = edgeLookup.get(id);
         const source = edge && nodeLookup.get(edge.source);
         const target = edge && nodeLookup.get(edge.target);
         if (!edge || !source || !target) continue;
         // The curve is worked out again only when an end node moved or was measured again.
+        const route = routes.getState().get(id);
         const at = [
           source.internals.positionAbsolute.x,
           source.internals.positionAbsolute.y,
@@ -57,12 +68,18 @@ export function TokenLayer() {
           target.internals.positionAbsolute.y,
           source.internals.handleBounds,
           target.internals.handleBounds,
+          route,
         ];
         let known = curves.get(id);
         if (!known || known.at.some((v, i) => v !== at[i])) {
           const from = handlePoint(source, 'source', edge.sourceHandle);
           const to = handlePoint(target, 'target', edge.targetHandle);
-          const curve = from && to && edgeCubic(from.point, from.position, to.point, to.position);
+          // Along the layout's route while it holds, as TypedEdge draws it; else the curve.
+          const cubic = from && to && edgeCubic(from.point, from.position, to.point, to.position);
+          const curve =
+            from && to && route && routeHolds(route, from.point, to.point)
+              ? polylineTrack([from.point, ...route.bends, to.point])
+              : cubic && curveTrack(cubic);
           known = { at, curve };
           curves.set(id, known);
         }
@@ -79,7 +96,7 @@ export function TokenLayer() {
         ctx.beginPath();
         for (const c of curves)
           for (const t of params) {
-            const p = cubicPoint(c, t);
+            const p = trackPoint(c, t);
             ctx.moveTo(p.x + r, p.y);
             ctx.arc(p.x, p.y, r, 0, 2 * Math.PI);
           }
@@ -99,9 +116,9 @@ export function TokenLayer() {
   return <canvas ref={canvas} className="token-layer react-flow__container" hidden={!many} />;
 }
 
-/** Whether a curve's control hull (which holds the curve) meets the visible area. */
+/** Whether a track's control hulls (which hold its pieces) meet the visible area. */
 function onScreen(
-  curve: Cubic,
+  track: Track,
   tx: number,
   ty: number,
   zoom: number,
@@ -109,8 +126,9 @@ function onScreen(
   height: number,
   r: number,
 ): boolean {
-  const xs = curve.map((p) => p.x * zoom + tx);
-  const ys = curve.map((p) => p.y * zoom + ty);
+  const points = track.pieces.flat();
+  const xs = points.map((p) => p.x * zoom + tx);
+  const ys = points.map((p) => p.y * zoom + ty);
   const pad = r * zoom;
   return (
     Math.max(...xs) >= -pad &&

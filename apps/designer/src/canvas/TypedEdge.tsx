@@ -1,8 +1,10 @@
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
 import { memo, useMemo } from 'react';
-import { useDesignerView, type DesignerState } from '../store/store.js';
+import { useStore } from 'zustand';
+import { useDesignerStore, useDesignerView, type DesignerState } from '../store/store.js';
 import type { DesignerFlowEdge } from './derive.js';
 import { selectLiveEdges } from './live-edges.js';
+import { routeHolds, routePath, routesOf } from './routes.js';
 
 /** What an edge shows of the store, as one selector compared field by field (see FlowNode). */
 const edgeViewOf = (id: string) => (s: DesignerState) => {
@@ -16,10 +18,26 @@ const edgeViewOf = (id: string) => (s: DesignerState) => {
   };
 };
 
-/** An edge coloured by its data type, with a marker when at fault and dots when data moves. */
+/**
+ * An edge coloured by its data type, with a marker when at fault and dots when data moves.
+ * Drawn along the route auto-layout gave it while its ends stay where the layout put them,
+ * else as a curve.
+ */
 export const TypedEdge = memo(function TypedEdge(props: EdgeProps<DesignerFlowEdge>) {
-  const { id, data, selected } = props;
-  const [path, labelX, labelY] = getBezierPath(props);
+  const { id, data, selected, sourceX, sourceY, targetX, targetY } = props;
+  const route = useStore(routesOf(useDesignerStore()), (r) => r.get(id));
+  const [path, labelX, labelY] = useMemo(() => {
+    const [from, to] = [
+      { x: sourceX, y: sourceY },
+      { x: targetX, y: targetY },
+    ];
+    if (route && routeHolds(route, from, to)) {
+      const { path, mid } = routePath([from, ...route.bends, to]);
+      return [path, mid.x, mid.y] as const;
+    }
+    return getBezierPath(props);
+    // The curve depends on the ends and their sides only, not on the rest of the props.
+  }, [route, sourceX, sourceY, targetX, targetY, props.sourcePosition, props.targetPosition]);
   const { issue, moving, onLayer, tokens } = useDesignerView(useMemo(() => edgeViewOf(id), [id]));
   const classes = [
     'typed-edge',

@@ -2,8 +2,11 @@ import { getBezierPath, Position, type InternalNode } from '@xyflow/react';
 import { describe, expect, it } from 'vitest';
 import {
   cubicPoint,
+  curveTrack,
   edgeCubic,
   handlePoint,
+  polylineTrack,
+  trackPoint,
   tokenParams,
   TOKEN_PERIOD_MS,
   TOKENS_PER_EDGE,
@@ -59,5 +62,42 @@ describe('token geometry', () => {
     const later = tokenParams(TOKEN_PERIOD_MS / 4);
     expect(later[0]).toBeCloseTo(0.25);
     expect(tokenParams(TOKEN_PERIOD_MS)).toEqual(at);
+  });
+});
+
+/** Points equal up to rounding. */
+function near(p: { x: number; y: number }, q: { x: number; y: number }) {
+  expect(p.x).toBeCloseTo(q.x, 9);
+  expect(p.y).toBeCloseTo(q.y, 9);
+}
+
+describe('token tracks', () => {
+  it('share a routed edge out by length, corner to corner', () => {
+    const track = polylineTrack([
+      { x: 0, y: 0 },
+      { x: 30, y: 0 },
+      { x: 30, y: 10 },
+      { x: 90, y: 10 },
+    ])!;
+    expect(track.ends).toEqual([0.3, 0.4, 1]);
+    near(trackPoint(track, 0), { x: 0, y: 0 });
+    near(trackPoint(track, 0.15), { x: 15, y: 0 });
+    near(trackPoint(track, 0.35), { x: 30, y: 5 });
+    near(trackPoint(track, 0.7), { x: 60, y: 10 });
+    near(trackPoint(track, 1), { x: 90, y: 10 });
+  });
+
+  it('follow a single curve as before', () => {
+    const curve = edgeCubic({ x: 0, y: 0 }, Position.Right, { x: 100, y: 50 }, Position.Left)!;
+    expect(trackPoint(curveTrack(curve), 0.5)).toEqual(cubicPoint(curve, 0.5));
+  });
+
+  it('have no track where a route has no length', () => {
+    expect(
+      polylineTrack([
+        { x: 1, y: 1 },
+        { x: 1, y: 1 },
+      ]),
+    ).toBeUndefined();
   });
 });

@@ -82,6 +82,50 @@ export function handlePoint(
   }
 }
 
+/**
+ * The line tokens travel along: pieces (cubic curves; a straight piece is a cubic with its
+ * control points on the line) and where each ends, as a share of the whole (0..1].
+ */
+export interface Track {
+  readonly pieces: readonly Cubic[];
+  readonly ends: readonly number[];
+}
+
+/** A track of one curve (a bezier edge). */
+export function curveTrack(curve: Cubic): Track {
+  return { pieces: [curve], ends: [1] };
+}
+
+/** A track along straight segments through `points` (a routed edge), shared out by length. */
+export function polylineTrack(points: readonly Point[]): Track | undefined {
+  const pieces: Cubic[] = [];
+  const lengths: number[] = [];
+  for (let i = 1; i < points.length; i++) {
+    const [a, b] = [points[i - 1]!, points[i]!];
+    const len = Math.hypot(b.x - a.x, b.y - a.y);
+    if (len === 0) continue;
+    const third = (k: number) => ({
+      x: a.x + ((b.x - a.x) * k) / 3,
+      y: a.y + ((b.y - a.y) * k) / 3,
+    });
+    pieces.push([a, third(1), third(2), b]);
+    lengths.push(len);
+  }
+  const total = lengths.reduce((x, y) => x + y, 0);
+  if (total === 0) return undefined;
+  let sum = 0;
+  return { pieces, ends: lengths.map((len) => (sum += len) / total) };
+}
+
+/** The point at share t (0..1) of a track. */
+export function trackPoint(track: Track, t: number): Point {
+  let i = track.ends.findIndex((end) => t <= end);
+  if (i < 0) i = track.ends.length - 1;
+  const start = i === 0 ? 0 : track.ends[i - 1]!;
+  const span = track.ends[i]! - start;
+  return cubicPoint(track.pieces[i]!, span > 0 ? (t - start) / span : 0);
+}
+
 /** Parameters along an edge of its tokens at time `ms`, evenly spaced and moving on. */
 export function tokenParams(ms: number): number[] {
   const phase = (ms % TOKEN_PERIOD_MS) / TOKEN_PERIOD_MS;

@@ -4,6 +4,8 @@ import type { DragEvent } from 'react';
 import { addNodeAt, NODE_TYPE_MIME } from '../canvas/Canvas.js';
 import { selectLibrary } from '../store/selectors.js';
 import { useDesigner, useDesignerStore } from '../store/store.js';
+import { usePanelOpen } from './layout-prefs.js';
+import { PanelToggle } from './PanelToggle.js';
 
 function PortChips({ def }: { def: NodeTypeDef }) {
   return (
@@ -23,11 +25,15 @@ function PortChips({ def }: { def: NodeTypeDef }) {
   );
 }
 
-/** The library's node types; drag one onto the canvas, or double-click to add it. */
+/**
+ * The library's node types; drag one onto the canvas, or double-click to add it. Collapsed, it
+ * is a rail of lettered tiles that drag and double-click the same way.
+ */
 export function Palette() {
   const library = useDesigner(selectLibrary);
   const store = useDesignerStore();
   const flow = useReactFlow();
+  const [open, setOpen] = usePanelOpen('palette');
   const onDragStart = (e: DragEvent, type: string) => {
     e.dataTransfer.setData(NODE_TYPE_MIME, type);
     e.dataTransfer.effectAllowed = 'copy';
@@ -40,9 +46,12 @@ export function Palette() {
     addNodeAt(store.getState(), type, flow.screenToFlowPosition(centre));
   };
   return (
-    <aside className="palette" aria-label="Node types">
-      <h2 className="panel-title">Nodes</h2>
-      <p className="panel-hint">Drag onto the canvas</p>
+    <aside className={`palette${open ? '' : ' collapsed'}`} aria-label="Node types">
+      <div className="panel-head">
+        {open && <h2 className="panel-title">Nodes</h2>}
+        <PanelToggle panel="palette" open={open} onToggle={() => setOpen(!open)} />
+      </div>
+      {open && <p className="panel-hint">Drag onto the canvas</p>}
       <ul>
         {library.types().map((def) => (
           <li
@@ -52,24 +61,31 @@ export function Palette() {
             draggable
             onDragStart={(e) => onDragStart(e, def.type)}
             onDoubleClick={() => addAtCentre(def.type)}
-            title={def.description}
+            title={open ? def.description : `${def.title}: ${def.description}`}
+            aria-label={open ? undefined : def.title}
           >
-            <span className={`type-dot kind-${def.firing}`} />
-            <span className="palette-text">
-              <span className="palette-title">{def.title}</span>
-              <span className="palette-desc">{def.description}</span>
-              <PortChips def={def} />
+            <span className={`type-dot kind-${def.firing}`} aria-hidden>
+              {!open && def.title.slice(0, 2)}
             </span>
+            {open && (
+              <span className="palette-text">
+                <span className="palette-title">{def.title}</span>
+                <span className="palette-desc">{def.description}</span>
+                <PortChips def={def} />
+              </span>
+            )}
           </li>
         ))}
       </ul>
-      <div className="legend">
-        <span className="chip chip-video">video</span> one whole file
-        <br />
-        <span className="chip chip-chunk">chunk</span> one segment
-        <br />
-        <span className="chip chip-audio">audio</span> one audio track
-      </div>
+      {open && (
+        <div className="legend">
+          <span className="chip chip-video">video</span> one whole file
+          <br />
+          <span className="chip chip-chunk">chunk</span> one segment
+          <br />
+          <span className="chip chip-audio">audio</span> one audio track
+        </div>
+      )}
     </aside>
   );
 }

@@ -20,6 +20,11 @@ const PATHS = {
   pause: 'M7 4h3v16H7zM14 4h3v16h-3z',
   stop: 'M6 6h12v12H6z',
   reset: 'M3 12a9 9 0 1 0 3-6.7L3 8M3 3v5h5',
+  more: 'M5 12h.01M12 12h.01M19 12h.01',
+  collapseLeft: 'M3 4h18v16H3zM9 4v16M16 9l-3 3 3 3',
+  expandLeft: 'M3 4h18v16H3zM9 4v16M13 9l3 3-3 3',
+  collapseRight: 'M3 4h18v16H3zM15 4v16M8 9l3 3-3 3',
+  expandRight: 'M3 4h18v16H3zM15 4v16M11 9l-3 3 3 3',
   help: 'M9.1 9a3 3 0 0 1 5.8 1c0 2-3 3-3 3M12 17h.01M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20z',
 } as const;
 
@@ -35,7 +40,7 @@ export function Icon({ name, size = 15 }: { name: IconName; size?: number }): Re
       viewBox="0 0 24 24"
       fill={filled ? 'currentColor' : 'none'}
       stroke="currentColor"
-      strokeWidth={filled ? 1.5 : 2}
+      strokeWidth={name === 'more' ? 3.5 : filled ? 1.5 : 2}
       strokeLinecap="round"
       strokeLinejoin="round"
       aria-hidden
