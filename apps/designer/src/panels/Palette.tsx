@@ -1,7 +1,8 @@
 import type { NodeTypeDef } from '@reelflow/fbp-model';
 import { useReactFlow } from '@xyflow/react';
-import type { DragEvent } from 'react';
+import { Fragment, type DragEvent } from 'react';
 import { addNodeAt, NODE_TYPE_MIME } from '../canvas/Canvas.js';
+import { groupTypes } from '../model/palette-groups.js';
 import { selectLibrary } from '../store/selectors.js';
 import { useDesigner, useDesignerStore } from '../store/store.js';
 import { usePanelOpen } from './layout-prefs.js';
@@ -53,28 +54,37 @@ export function Palette() {
       </div>
       {open && <p className="panel-hint">Drag onto the canvas</p>}
       <ul>
-        {library.types().map((def) => (
-          <li
-            key={def.type}
-            className={`palette-entry kind-${def.firing}`}
-            data-testid={`palette-${def.type}`}
-            draggable
-            onDragStart={(e) => onDragStart(e, def.type)}
-            onDoubleClick={() => addAtCentre(def.type)}
-            title={open ? def.description : `${def.title}: ${def.description}`}
-            aria-label={open ? undefined : def.title}
-          >
-            <span className={`type-dot kind-${def.firing}`} aria-hidden>
-              {!open && def.title.slice(0, 2)}
-            </span>
+        {groupTypes(library.types()).map(({ group, types }) => (
+          <Fragment key={group}>
             {open && (
-              <span className="palette-text">
-                <span className="palette-title">{def.title}</span>
-                <span className="palette-desc">{def.description}</span>
-                <PortChips def={def} />
-              </span>
+              <li className="palette-group" role="presentation">
+                {group}
+              </li>
             )}
-          </li>
+            {types.map((def) => (
+              <li
+                key={def.type}
+                className={`palette-entry kind-${def.firing}`}
+                data-testid={`palette-${def.type}`}
+                draggable
+                onDragStart={(e) => onDragStart(e, def.type)}
+                onDoubleClick={() => addAtCentre(def.type)}
+                title={open ? def.description : `${def.title}: ${def.description}`}
+                aria-label={open ? undefined : def.title}
+              >
+                <span className={`type-dot kind-${def.firing}`} aria-hidden>
+                  {!open && def.title.slice(0, 2)}
+                </span>
+                {open && (
+                  <span className="palette-text">
+                    <span className="palette-title">{def.title}</span>
+                    <span className="palette-desc">{def.description}</span>
+                    <PortChips def={def} />
+                  </span>
+                )}
+              </li>
+            ))}
+          </Fragment>
         ))}
       </ul>
       {open && (
