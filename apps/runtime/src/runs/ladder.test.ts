@@ -160,7 +160,8 @@ describe('an HLS ladder from examples/abr-ladder.reelflow.json', () => {
 
   it('decodes each chunk once: one task per chunk encodes all four rungs', () => {
     // 6 s in 2 s chunks: three fused encode tasks, not twelve; each rung still ran 3 firings.
-    expect(launched.filter((k) => k.startsWith('enc'))).toEqual([
+    // Chunks launch in the order the split's tokens arrive, which a busy machine can shuffle.
+    expect(launched.filter((k) => k.startsWith('enc')).sort()).toEqual([
       'enc1080:0',
       'enc1080:1',
       'enc1080:2',
