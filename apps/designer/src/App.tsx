@@ -28,6 +28,9 @@ import {
   type DesignerStore,
   type PanelTab,
 } from './store/store.js';
+import abrLadder from '../../../examples/abr-ladder.reelflow.json';
+import audioThumbs from '../../../examples/audio-thumbnails.reelflow.json';
+import filtersExample from '../../../examples/filters.reelflow.json';
 import example from '../../../examples/transcode-720p.reelflow.json';
 
 // Monaco is large: it loads when a code tab is first opened, not with the canvas.
@@ -101,6 +104,21 @@ function SidePanel() {
   );
 }
 
+/** The examples shipped with Reelflow, offered on an empty canvas. */
+const EXAMPLES = [
+  {
+    id: 'abr-ladder',
+    label: 'ABR ladder: 1080/720/480/360 behind one master playlist',
+    doc: abrLadder,
+  },
+  { id: 'filters', label: 'Filters: scale, crop, watermark, text', doc: filtersExample },
+  {
+    id: 'audio-thumbnails',
+    label: 'Loudness-normalised audio and seek thumbnails',
+    doc: audioThumbs,
+  },
+] as const;
+
 /** Shown on an empty canvas: what to do first. */
 function EmptyHint({ commands }: { commands: Commands }) {
   const graph = useDesigner(selectGraph);
@@ -119,6 +137,20 @@ function EmptyHint({ commands }: { commands: Commands }) {
       >
         Start from the 720p example
       </button>
+      <ul className="example-list">
+        {EXAMPLES.map((e) => (
+          <li key={e.id}>
+            <button
+              type="button"
+              className="btn btn-small"
+              data-testid={`example-${e.id}`}
+              onClick={() => void commands.loadDocument(e.doc, `the ${e.id} example`)}
+            >
+              {e.label}
+            </button>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }
