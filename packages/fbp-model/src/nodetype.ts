@@ -33,6 +33,12 @@ export interface PortSpec {
  */
 export type FiringKind = 'source' | 'map' | 'fanout' | 'join' | 'sink' | 'gather';
 
+/**
+ * Parameters that say where and how a task is scheduled (retries, reserved resources,
+ * placement), not what it writes: two nodes differing only in these produce the same data.
+ */
+export const SCHEDULING_PARAMS: readonly string[] = ['retries', 'cpus', 'memoryMb', 'placement'];
+
 /** Where a group of chunks came from: the split firing that cut them. */
 export interface ChunkGroup {
   /** Unique per split firing, e.g. `split#0`. */
