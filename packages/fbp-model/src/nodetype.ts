@@ -324,6 +324,12 @@ export interface NodeTypeDef<P = Record<string, unknown>> {
    */
   assets?(params: P): readonly string[];
   /**
+   * Host devices a task of this node needs on the worker that runs it (`/dev/dri/renderD128`
+   * for a VAAPI encode). Validation with executor capabilities reports a node whose devices
+   * no worker has (`executor-capability`).
+   */
+  devices?(params: P): readonly string[];
+  /**
    * Read back what the tasks of one round of a firing reported (`TaskSpec.reports`) and decide:
    * another round, files to write, diagnostics, or a failure. Pure. Without it a firing ends
    * when its tasks succeed.

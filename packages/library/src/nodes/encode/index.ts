@@ -451,6 +451,7 @@ export const encode: NodeTypeDef<EncodeParams> = {
   compile,
   estimateSeconds,
   cores: threadCount,
+  devices: (p) => (p.implementation === 'hardware' ? [VAAPI_DEVICE] : []),
   fusion: {
     compile: compileFused,
     estimateSeconds: estimateFusedSeconds,
