@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import os from 'node:os';
 import { VAAPI_DEVICE } from '@reelflow/library';
-import type { ExecutorCapabilities, ExecutorNode } from '@reelflow/semantics';
+import type { ExecutorCapabilities, ExecutorNode } from '@reelflow/fbp-model';
 
 /** The VAAPI render node a hardware encode opens (the encode node's `devices`). */
 export const RENDER_NODE = VAAPI_DEVICE;

@@ -1,4 +1,4 @@
-import type { ExecutorCapabilities } from '@reelflow/semantics';
+import type { ExecutorCapabilities } from '@reelflow/fbp-model';
 import type { Executor, ExecutorEvent, LaunchRequest } from './types.js';
 
 /**

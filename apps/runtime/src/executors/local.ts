@@ -6,7 +6,7 @@ import { LineSplitter } from './lines.js';
 import { TaskOutput } from './task-output.js';
 import { writeTaskFiles } from './task-files.js';
 import type { Executor, ExecutorEvent, LaunchRequest } from './types.js';
-import type { ExecutorCapabilities } from '@reelflow/semantics';
+import type { ExecutorCapabilities } from '@reelflow/fbp-model';
 
 export interface LocalExecutorOptions {
   /** Tasks running at once; the rest wait in launch order. Default: the number of cores. */

@@ -1,5 +1,5 @@
 import Docker from 'dockerode';
-import type { ExecutorCapabilities } from '@reelflow/semantics';
+import type { ExecutorCapabilities } from '@reelflow/fbp-model';
 import { swarmCapabilities, type SwarmNodeInfo } from './capabilities.js';
 import { DockerFrameDecoder } from './docker-logs.js';
 import { EventHub } from './events.js';

@@ -1,5 +1,4 @@
-import type { TaskSpec } from '@reelflow/fbp-model';
-import type { ExecutorCapabilities } from '@reelflow/semantics';
+import type { ExecutorCapabilities, TaskSpec } from '@reelflow/fbp-model';
 
 /** What an executor reports about a task it launched. `key` is `TaskSpec.key`. */
 export type ExecutorEvent =

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type {
   Diagnostic,
   ElementState,
+  ExecutorCapabilities,
   ExecutorName,
   Graph,
   NodeLibrary,
@@ -10,7 +11,7 @@ import type {
   RunView,
 } from '@reelflow/fbp-model';
 import { DiagnosticSchema, hasErrors, isTerminalRunState, loadGraph } from '@reelflow/fbp-model';
-import { validateDocument, type ExecutorCapabilities } from '@reelflow/semantics';
+import { validateDocument } from '@reelflow/semantics';
 import { DEFAULT_TASK_IMAGE } from '../executors/detect.js';
 import type { Executor, ExecutorEvent } from '../executors/types.js';
 import type { RunInput, RunRecord, Store } from '../store/store.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLibrary, type Graph } from '@reelflow/fbp-model';
+import { createLibrary, type ExecutorCapabilities, type Graph } from '@reelflow/fbp-model';
 import {
   edge,
   expectError,
@@ -9,7 +9,6 @@ import {
   node,
   satisfies,
   validateGraph,
-  type ExecutorCapabilities,
 } from '@reelflow/semantics';
 import { nodeTypes } from '../index.js';
 import { withConstraints } from './index.js';

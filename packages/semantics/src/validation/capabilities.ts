@@ -1,31 +1,6 @@
-import type { Severity } from '@reelflow/fbp-model';
+import type { ExecutorCapabilities, ExecutorNode, Severity } from '@reelflow/fbp-model';
 import type { NodeView } from './model.js';
 import type { Acceptor } from './registry.js';
-
-/** One machine an executor can run tasks on, as far as the runtime knows it. */
-export interface ExecutorNode {
-  readonly hostname: string;
-  /** Swarm node id; absent locally. */
-  readonly id?: string;
-  /** `manager` or `worker` on Swarm; the local machine is `manager`. */
-  readonly role: string;
-  /** Swarm node labels (`node.labels.<name>` in placement constraints). */
-  readonly labels: Readonly<Record<string, string>>;
-  readonly platform?: { readonly os?: string; readonly arch?: string };
-  /**
-   * Device paths the machine offers to tasks (`/dev/dri` covers every device under it).
-   * On Swarm these come from the node label `reelflow.devices` (docs/validation-capabilities.md).
-   */
-  readonly devices: readonly string[];
-}
-
-/** What the runtime knows about where its executor runs tasks (`GET /api/executor/capabilities`). */
-export interface ExecutorCapabilities {
-  readonly executor: 'swarm' | 'local';
-  /** Whether the executor honours placement constraints (Swarm does; local ignores them). */
-  readonly placement: boolean;
-  readonly nodes: readonly ExecutorNode[];
-}
 
 /** How validation uses capabilities: the designer shows warnings, a run submission errors. */
 export interface CapabilityCheck {

@@ -23,8 +23,6 @@ export {
   hasDevice,
   satisfies,
   type CapabilityCheck,
-  type ExecutorCapabilities,
-  type ExecutorNode,
 } from './capabilities.js';
 export { STRUCTURAL_CONSTRAINTS } from './structural-constraints.js';
 export {
