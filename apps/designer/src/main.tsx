@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { ExecutorCapabilitiesSchema } from '@reelflow/fbp-model';
 import { App } from './App.js';
 import { api } from './api.js';
+import { indexIssues } from './model/issues.js';
 import { createServices } from './model/services.js';
 import { createDesignerStore } from './store/store.js';
 
@@ -16,8 +17,14 @@ const store = createDesignerStore(services);
 void api('/api/executor/capabilities', ExecutorCapabilitiesSchema)
   .then((capabilities) => {
     services.setCapabilities(capabilities);
+    // Re-check what is on the canvas the way it was last checked (fast rules, or all).
     const s = store.getState();
-    if (s.graph.nodes.length > 0) s.validateAll();
+    if (s.graph.nodes.length === 0) return;
+    if (s.fullyValidated) s.validateAll();
+    else {
+      const diagnostics = services.validateFast(s.graph);
+      store.setState({ diagnostics, issues: indexIssues(diagnostics, s.graph) });
+    }
   })
   .catch(() => undefined);
 
