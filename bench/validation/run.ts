@@ -158,7 +158,11 @@ function ruleCosts(graph: Graph, library: NodeLibrary, runs: number) {
     .slice(0, 8);
 }
 
-/** One-edit re-validation: flip one encode's crf, alternating over the graph's encodes. */
+/**
+ * One-edit re-validation: flip one encode's reserved cpus, alternating over the graph's
+ * encodes. (Not its crf: the encodes of one merge are parallel lanes, and lanes with
+ * different crf are `merge-mixed-stages`; cpus is a scheduling parameter lanes may differ in.)
+ */
 function editTimes(graph: Graph, library: NodeLibrary, runs: number, typed: boolean): Samples {
   const validator = createIncrementalValidator(library);
   validator.update(graph);
@@ -170,7 +174,7 @@ function editTimes(graph: Graph, library: NodeLibrary, runs: number, typed: bool
     const before = current.nodes[index] as GraphNode;
     const edited: GraphNode = {
       ...before,
-      params: { ...before.params, crf: before.params.crf === 23 ? 24 : 23 },
+      params: { ...before.params, cpus: before.params.cpus === 1 ? 0.5 : 1 },
     };
     const nodes = current.nodes.slice();
     nodes[index] = edited;

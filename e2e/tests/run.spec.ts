@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -214,12 +214,11 @@ test('cancel stops a running run', async ({ page }) => {
 });
 
 test('a failed node shows why and can be retried', async ({ page }) => {
-  const input = makeInput(4);
+  const input = makeInput(30);
   await openDesigner(page);
   await loadExample(page);
-  // Hardware encoding needs a VAAPI device this machine does not have: the encode tasks fail.
   await node(page, 'enc').click();
-  await page.getByTestId('param-implementation').selectOption('hardware');
+  await page.getByTestId('param-preset').selectOption('slow');
   await page.getByTestId('param-retries').fill('0');
   await page.getByTestId('tab-run').click();
   await page.getByTestId('input-file').setInputFiles(input);
@@ -228,6 +227,9 @@ test('a failed node shows why and can be retried', async ({ page }) => {
   });
   await page.getByTestId('run').click();
   const state = page.getByTestId('run-state');
+  await expect(node(page, 'enc')).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
+  // A real fault: the encodes' ffmpeg processes are killed; with no retries the node fails.
+  execFileSync('pkill', ['-KILL', '-f', 'work/enc/chunk_']);
   await expect(state).toHaveAttribute('data-state', 'failed', { timeout: 120_000 });
   await expect(node(page, 'enc')).toHaveAttribute('data-state', 'failed');
   await node(page, 'enc').click();
@@ -235,10 +237,31 @@ test('a failed node shows why and can be retried', async ({ page }) => {
   await expect(logs).not.toBeEmpty();
   const before = (await logs.textContent())!.length;
   await page.getByTestId('retry-enc').click();
-  // The retry runs the node again: a new attempt writes more log lines (and, without the
-  // device, fails again).
+  // The retry runs the node again: the run is running and a new attempt writes more log lines.
+  await expect(state).toHaveAttribute('data-state', 'running', { timeout: 30_000 });
   await expect
     .poll(async () => (await logs.textContent())!.length, { timeout: 120_000 })
     .toBeGreaterThan(before);
-  await expect(state).toHaveAttribute('data-state', 'failed', { timeout: 120_000 });
+  await page.getByTestId('cancel').click();
+  await expect(state).toHaveAttribute('data-state', 'cancelled', { timeout: 60_000 });
+});
+
+test('a hardware encode the machine cannot run is refused at Run, saying why', async ({ page }) => {
+  test.skip(existsSync('/dev/dri/renderD128'), 'this machine has a VAAPI render node');
+  const input = makeInput(4);
+  await openDesigner(page);
+  await loadExample(page);
+  await node(page, 'enc').click();
+  await page.getByTestId('param-implementation').selectOption('hardware');
+  await page.getByTestId('tab-run').click();
+  await page.getByTestId('input-file').setInputFiles(input);
+  await expect(page.getByTestId('upload')).toHaveAttribute('data-state', 'done', {
+    timeout: 60_000,
+  });
+  await page.getByTestId('run').click();
+  // The runtime's executor-capability check refuses it (422) before any task starts.
+  await expect(page.getByTestId('notice')).toContainText('Run not started');
+  await expect(page.getByTestId('notice')).toContainText('/dev/dri/renderD128');
+  await expect(page.getByTestId('run-state')).toHaveAttribute('data-state', 'failed');
+  await expect(node(page, 'enc')).not.toHaveAttribute('data-state', 'running');
 });

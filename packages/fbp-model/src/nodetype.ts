@@ -33,6 +33,12 @@ export interface PortSpec {
  */
 export type FiringKind = 'source' | 'map' | 'fanout' | 'join' | 'sink' | 'gather';
 
+/**
+ * Parameters that say where and how a task is scheduled (retries, reserved resources,
+ * placement), not what it writes: two nodes differing only in these produce the same data.
+ */
+export const SCHEDULING_PARAMS: readonly string[] = ['retries', 'cpus', 'memoryMb', 'placement'];
+
 /** Where a group of chunks came from: the split firing that cut them. */
 export interface ChunkGroup {
   /** Unique per split firing, e.g. `split#0`. */
@@ -317,6 +323,12 @@ export interface NodeTypeDef<P = Record<string, unknown>> {
    * upload that does not exist.
    */
   assets?(params: P): readonly string[];
+  /**
+   * Host devices a task of this node needs on the worker that runs it (`/dev/dri/renderD128`
+   * for a VAAPI encode). Validation with executor capabilities reports a node whose devices
+   * no worker has (`executor-capability`).
+   */
+  devices?(params: P): readonly string[];
   /**
    * Read back what the tasks of one round of a firing reported (`TaskSpec.reports`) and decide:
    * another round, files to write, diagnostics, or a failure. Pure. Without it a firing ends

@@ -110,6 +110,33 @@ export type CreateRunRequest = z.infer<typeof CreateRunRequestSchema>;
 
 /** `POST /api/runs` answer (202). */
 export const CreateRunResponseSchema = z.object({ runId: z.string() });
+
+/** One machine an executor can run tasks on, as far as the runtime knows it. */
+export const ExecutorNodeSchema = z.object({
+  hostname: z.string(),
+  /** Swarm node id; absent locally. */
+  id: z.string().optional(),
+  /** `manager` or `worker` on Swarm; the local machine is `manager`. */
+  role: z.string(),
+  /** Swarm node labels (`node.labels.<name>` in placement constraints). */
+  labels: z.record(z.string(), z.string()),
+  platform: z.object({ os: z.string().optional(), arch: z.string().optional() }).optional(),
+  /**
+   * Device paths the machine offers to tasks (`/dev/dri` covers every device under it).
+   * On Swarm these come from the node label `reelflow.devices` (docs/validation-capabilities.md).
+   */
+  devices: z.array(z.string()),
+});
+export type ExecutorNode = z.infer<typeof ExecutorNodeSchema>;
+
+/** `GET /api/executor/capabilities`: where the runtime's executor runs tasks. */
+export const ExecutorCapabilitiesSchema = z.object({
+  executor: z.enum(['swarm', 'local']),
+  /** Whether the executor honours placement constraints (Swarm does; local ignores them). */
+  placement: z.boolean(),
+  nodes: z.array(ExecutorNodeSchema),
+});
+export type ExecutorCapabilities = z.infer<typeof ExecutorCapabilitiesSchema>;
 export type CreateRunResponse = z.infer<typeof CreateRunResponseSchema>;
 
 /** `POST /api/runs` answer (422) when the graph does not validate. */

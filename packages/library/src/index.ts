@@ -24,6 +24,7 @@ export { transfer, type TransferParams } from './nodes/transfer/index.js';
 export {
   encode,
   encodedChunkFormat,
+  VAAPI_DEVICE,
   CODECS,
   PRESETS,
   type Codec,

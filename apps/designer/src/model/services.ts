@@ -1,4 +1,4 @@
-import type { Diagnostic, Graph, NodeLibrary } from '@reelflow/fbp-model';
+import type { Diagnostic, ExecutorCapabilities, Graph, NodeLibrary } from '@reelflow/fbp-model';
 import { library } from '@reelflow/library';
 import {
   createIncrementalValidator,
@@ -21,6 +21,11 @@ export interface DesignerServices {
   validateFast(graph: Graph): Diagnostic[];
   /** Every rule (fast and slow) plus the project's constraints in the OCL subset. */
   validateAll(graph: Graph, constraints: string): Diagnostic[];
+  /**
+   * The runtime's machines (`GET /api/executor/capabilities`, fetched once at start): from
+   * then on both validations warn about nodes they cannot run (`executor-capability`).
+   */
+  setCapabilities(capabilities: ExecutorCapabilities | undefined): void;
   createSimulator(graph: Graph, options: SimulatorOptions): Simulator;
   simulate(graph: Graph, options: SimulateGraphOptions): SimulationReport;
 }
@@ -29,7 +34,8 @@ export interface DesignerServices {
 export function createServices(lib: NodeLibrary = library): DesignerServices {
   // Unchanged nodes keep their identity through edits (applyGraphChanges), so the validator
   // finds what changed by reference and re-checks only that.
-  const incremental = createIncrementalValidator(lib, { mode: 'fast' });
+  let capabilities: { capabilities: ExecutorCapabilities; severity: 'warning' } | undefined;
+  let incremental = createIncrementalValidator(lib, { mode: 'fast' });
   return {
     library: lib,
     validateFast: (graph) => incremental.update(graph),
@@ -37,7 +43,15 @@ export function createServices(lib: NodeLibrary = library): DesignerServices {
       validateGraph(graph, lib, {
         mode: 'all',
         constraints: constraints.trim() ? [constraints] : [],
+        ...(capabilities ? { capabilities } : {}),
       }),
+    setCapabilities: (caps) => {
+      capabilities = caps ? { capabilities: caps, severity: 'warning' } : undefined;
+      incremental = createIncrementalValidator(lib, {
+        mode: 'fast',
+        ...(capabilities ? { capabilities } : {}),
+      });
+    },
     createSimulator: (graph, options) => createSimulator(graph, lib, options),
     simulate: (graph, options) => simulateGraph(graph, lib, options),
   };

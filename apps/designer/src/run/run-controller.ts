@@ -202,8 +202,13 @@ export function createRunController(store: DesignerStore): RunController {
             fullyValidated: true,
           });
         }
-        setRun({ ...run(), state: 'failed', reason: errorMessage(err), endedAt: Date.now() });
-        s().notify('error', `Run not started: ${errorMessage(err)}`);
+        // A refused graph: say the runtime's first reason (its machines cannot run a node, say).
+        const reason =
+          (invalid?.success
+            ? invalid.data.diagnostics.find((d) => d.severity === 'error')?.message
+            : undefined) ?? errorMessage(err);
+        setRun({ ...run(), state: 'failed', reason, endedAt: Date.now() });
+        s().notify('error', `Run not started: ${reason}`);
       }
     },
 

@@ -1,3 +1,4 @@
+import type { ExecutorCapabilities } from '@reelflow/fbp-model';
 import type { Executor, ExecutorEvent, LaunchRequest } from './types.js';
 
 /**
@@ -29,6 +30,12 @@ export class HybridExecutor implements Executor {
   /** The cluster's slots, plus a few for the copies running beside the run directory. */
   async slots(): Promise<number> {
     return ((await this.cluster.slots?.()) ?? 8) + NEAR_SLOTS;
+  }
+
+  /** The cluster's machines: the copies beside the data need no device or placement. */
+  async capabilities(): Promise<ExecutorCapabilities> {
+    if (this.cluster.capabilities) return this.cluster.capabilities();
+    return { executor: this.name, placement: false, nodes: [] };
   }
 
   async launch(request: LaunchRequest): Promise<void> {

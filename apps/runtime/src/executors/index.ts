@@ -20,3 +20,10 @@ export {
   type ProgressSample,
 } from './progress.js';
 export { writeTaskFiles, resolveInside } from './task-files.js';
+export {
+  DEVICES_LABEL,
+  localCapabilities,
+  RENDER_NODE,
+  swarmCapabilities,
+  type SwarmNodeInfo,
+} from './capabilities.js';

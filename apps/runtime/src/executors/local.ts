@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
+import { localCapabilities } from './capabilities.js';
 import { EventHub } from './events.js';
 import { LineSplitter } from './lines.js';
 import { TaskOutput } from './task-output.js';
 import { writeTaskFiles } from './task-files.js';
 import type { Executor, ExecutorEvent, LaunchRequest } from './types.js';
+import type { ExecutorCapabilities } from '@reelflow/fbp-model';
 
 export interface LocalExecutorOptions {
   /** Tasks running at once; the rest wait in launch order. Default: the number of cores. */
@@ -56,6 +58,11 @@ export class LocalExecutor implements Executor {
       heavy: { queue: [], running: 0, limit: concurrency },
       light: { queue: [], running: 0, limit: Math.max(1, options.lightConcurrency ?? concurrency) },
     };
+  }
+
+  /** This machine (the render node if it exists); placement constraints do not apply here. */
+  capabilities(): Promise<ExecutorCapabilities> {
+    return localCapabilities();
   }
 
   storageRoot(runDir: string): string {

@@ -1,4 +1,6 @@
 import Docker from 'dockerode';
+import type { ExecutorCapabilities } from '@reelflow/fbp-model';
+import { swarmCapabilities, type SwarmNodeInfo } from './capabilities.js';
 import { DockerFrameDecoder } from './docker-logs.js';
 import { EventHub } from './events.js';
 import { LineSplitter } from './lines.js';
@@ -133,6 +135,11 @@ export class SwarmExecutor implements Executor {
   async slots(): Promise<number> {
     await this.refreshNodes(true);
     return Math.max(8, Math.ceil(this.readyCpus * 4));
+  }
+
+  /** The swarm's ready, active nodes (see `swarmCapabilities`), read fresh. */
+  async capabilities(): Promise<ExecutorCapabilities> {
+    return swarmCapabilities((await this.docker.listNodes()) as SwarmNodeInfo[]);
   }
 
   async launch(request: LaunchRequest): Promise<void> {

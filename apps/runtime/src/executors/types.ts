@@ -1,4 +1,4 @@
-import type { TaskSpec } from '@reelflow/fbp-model';
+import type { ExecutorCapabilities, TaskSpec } from '@reelflow/fbp-model';
 
 /** What an executor reports about a task it launched. `key` is `TaskSpec.key`. */
 export type ExecutorEvent =
@@ -67,6 +67,11 @@ export interface Executor {
    * executor itself), so a bigger cluster gets more work; without it the engine's default.
    */
   slots?(): Promise<number>;
+  /**
+   * The machines tasks may run on, with their role, labels and devices, for the
+   * `executor-capability` rule. Without it the runtime checks nothing against the executor.
+   */
+  capabilities?(): Promise<ExecutorCapabilities>;
   launch(request: LaunchRequest): Promise<void>;
   cancel(runId: string, key: string): Promise<void>;
   /** Stop and remove everything left of a run (services, containers, processes). */

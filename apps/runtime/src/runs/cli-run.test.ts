@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalExecutor } from '../executors/local.js';
 import { makeClip, RecordingExecutorStub } from '../server/test-helpers.js';
 import { runCommand, type RunArgs, type RunSummary } from './cli-run.js';
 import { openTestExecutor } from './test-executors.js';
@@ -159,4 +160,31 @@ describe('progress view', () => {
     expect(out).toContain('\x1b[2A');
     expect(out.split('\n').filter(Boolean).pop()).toMatch(/enc\s+\[#{12}\.{12}\]\s+1\/4 running/);
   });
+});
+
+describe('reelflow run: the executor capabilities', () => {
+  it.skipIf(existsSync('/dev/dri/renderD128'))(
+    'refuses a hardware encode on a local machine without a render node, exit 2',
+    async () => {
+      const graph = JSON.parse(readFileSync(examplePath, 'utf8')) as {
+        nodes: { id: string; params: Record<string, unknown> }[];
+      };
+      for (const n of graph.nodes)
+        if (n.id === 'enc') n.params = { ...n.params, implementation: 'hardware' };
+      writeFileSync(join(dir, 'hardware.reelflow.json'), JSON.stringify(graph));
+      const executor = new LocalExecutor();
+      let stderr = '';
+      const code = await runCommand(
+        {
+          graphPath: join(dir, 'hardware.reelflow.json'),
+          input: join(dir, 'clip.mp4'),
+          dataDir: join(dir, 'data-hw'),
+        },
+        { stdout: () => undefined, stderr: (t) => void (stderr += t), isTTY: false },
+        { handleSignals: false, openExecutor: async () => ({ executor }) },
+      );
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/node enc: .*\/dev\/dri\/renderD128.*\[executor-capability\]/);
+    },
+  );
 });

@@ -161,6 +161,7 @@ export async function runCommand(args: RunArgs, io: RunIO, deps: RunDeps = {}): 
   try {
     await runtime.start();
     let runId: string;
+    await runtime.manager.capabilities(executor.name);
     try {
       runId = runtime.manager.create(doc, { path: input, media }, executor.name).id;
     } catch (err) {

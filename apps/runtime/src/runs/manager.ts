@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type {
   Diagnostic,
   ElementState,
+  ExecutorCapabilities,
   ExecutorName,
   Graph,
   NodeLibrary,
@@ -64,6 +65,18 @@ export class InvalidGraphError extends Error {
   }
 }
 
+/** How long the machines an executor reported stay good for run submissions. */
+const CAPABILITIES_TTL_MS = 10_000;
+
+/** Options of `RunManager.create`. */
+export interface CreateRunOptions {
+  /**
+   * Check the graph against the executor's machines (`executor-capability`), as last read by
+   * `capabilities()`. Default true; false lets a test submit a task known to fail at run time.
+   */
+  readonly checkCapabilities?: boolean;
+}
+
 /**
  * All runs of a runtime: creates them, queues them under a concurrency cap, routes executor
  * events to their orchestrators, and picks up runs left running by a previous process.
@@ -72,6 +85,8 @@ export class RunManager {
   private readonly active = new Map<string, RunOrchestrator>();
   private readonly unsubscribe: Array<() => void>;
   private closed = false;
+  /** The machines each executor last reported, and when (performance.now()). */
+  private readonly machines = new Map<ExecutorName, { at: number; value: ExecutorCapabilities }>();
 
   constructor(private readonly opts: RunManagerOptions) {
     if (opts.executors.length === 0) throw new Error('a runtime needs at least one executor');
@@ -83,11 +98,40 @@ export class RunManager {
     return this.opts.executors[0]!.name;
   }
 
-  /** Schema and semantic diagnostics of a graph document (CONTRACTS section 2). */
-  validate(doc: unknown): { valid: boolean; diagnostics: Diagnostic[]; graph?: Graph } {
+  /**
+   * What an executor's machines offer (`Executor.capabilities`), read afresh unless read in
+   * the last few seconds; undefined when the executor cannot tell (the engine unreachable,
+   * or no such method). `create` checks against what this last read.
+   */
+  async capabilities(executor?: ExecutorName): Promise<ExecutorCapabilities | undefined> {
+    const name = executor ?? this.executorName;
+    const ex = this.opts.executors.find((e) => e.name === name);
+    const cached = this.machines.get(name);
+    if (!ex?.capabilities) return undefined;
+    if (cached && performance.now() - cached.at < CAPABILITIES_TTL_MS) return cached.value;
+    try {
+      const value = await ex.capabilities();
+      this.machines.set(name, { at: performance.now(), value });
+      return value;
+    } catch {
+      return cached?.value;
+    }
+  }
+
+  /**
+   * Schema and semantic diagnostics of a graph document (CONTRACTS section 2); with
+   * `capabilities`, also `executor-capability` errors against those machines.
+   */
+  validate(
+    doc: unknown,
+    capabilities?: ExecutorCapabilities,
+  ): { valid: boolean; diagnostics: Diagnostic[]; graph?: Graph } {
     const loaded = loadGraph(doc);
     if (!loaded.graph) return { valid: false, diagnostics: loaded.diagnostics };
-    const result = validateDocument(loaded.graph, this.opts.library, { mode: 'all' });
+    const result = validateDocument(loaded.graph, this.opts.library, {
+      mode: 'all',
+      ...(capabilities ? { capabilities: { capabilities, severity: 'error' } } : {}),
+    });
     return {
       valid: !hasErrors(result.diagnostics),
       diagnostics: result.diagnostics,
@@ -95,12 +139,23 @@ export class RunManager {
     };
   }
 
-  /** Create a run of a valid graph on an input video; it starts when a slot is free. */
-  create(doc: unknown, input: RunInput, executor?: ExecutorName): RunRecord {
-    const checked = this.validate(doc);
-    if (!checked.valid || !checked.graph) throw new InvalidGraphError(checked.diagnostics);
+  /**
+   * Create a run of a valid graph on an input video; it starts when a slot is free. A graph
+   * the executor's machines cannot run (as `capabilities()` last read them: await it first)
+   * is refused like an invalid one.
+   */
+  create(
+    doc: unknown,
+    input: RunInput,
+    executor?: ExecutorName,
+    options: CreateRunOptions = {},
+  ): RunRecord {
     const name = executor ?? this.executorName;
     this.executorFor(name);
+    const machines =
+      options.checkCapabilities === false ? undefined : this.machines.get(name)?.value;
+    const checked = this.validate(doc, machines);
+    if (!checked.valid || !checked.graph) throw new InvalidGraphError(checked.diagnostics);
     const run = this.opts.store.createRun({
       id: randomUUID(),
       graphId: checked.graph.id,

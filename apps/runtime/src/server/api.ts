@@ -167,32 +167,47 @@ export function createApi(opts: ApiOptions): Router {
   );
 
   // ---------------------------------------------------------------- runs
-  api.post('/api/runs', json, (req, res) => {
-    const parsed = CreateRunRequestSchema.safeParse(req.body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new HttpError(
-        400,
-        `bad run request: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+  api.get(
+    '/api/executor/capabilities',
+    route(async (_req, res) => {
+      const capabilities = await manager.capabilities();
+      if (!capabilities)
+        throw new HttpError(503, `the ${manager.executorName} executor cannot tell its machines`);
+      res.json(capabilities);
+    }),
+  );
+  api.post(
+    '/api/runs',
+    json,
+    route(async (req, res) => {
+      const parsed = CreateRunRequestSchema.safeParse(req.body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new HttpError(
+          400,
+          `bad run request: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+        );
+      }
+      const { graph: doc, graphId, input, executor } = parsed.data;
+      const graph = graphId === undefined ? doc : store.getGraph(graphId);
+      if (graph === undefined) throw new HttpError(404, `no graph ${graphId}`);
+      const upload = store.getUpload(input);
+      if (!upload)
+        throw new HttpError(
+          400,
+          `no upload ${JSON.stringify(input)}: POST the video to /api/uploads first`,
+        );
+      // Read the executor's machines (cached briefly) so create() checks against them.
+      await manager.capabilities(executor);
+      const run = manager.create(
+        graph,
+        { path: upload.path, uploadId: upload.id, durationSeconds: upload.durationSeconds },
+        executor,
       );
-    }
-    const { graph: doc, graphId, input, executor } = parsed.data;
-    const graph = graphId === undefined ? doc : store.getGraph(graphId);
-    if (graph === undefined) throw new HttpError(404, `no graph ${graphId}`);
-    const upload = store.getUpload(input);
-    if (!upload)
-      throw new HttpError(
-        400,
-        `no upload ${JSON.stringify(input)}: POST the video to /api/uploads first`,
-      );
-    const run = manager.create(
-      graph,
-      { path: upload.path, uploadId: upload.id, durationSeconds: upload.durationSeconds },
-      executor,
-    );
-    const body: CreateRunResponse = { runId: run.id };
-    res.status(202).location(`/api/runs/${run.id}`).json(body);
-  });
+      const body: CreateRunResponse = { runId: run.id };
+      res.status(202).location(`/api/runs/${run.id}`).json(body);
+    }),
+  );
   api.get(
     '/api/runs',
     route(async (_req, res) => res.json(await manager.list())),

@@ -46,6 +46,7 @@ export function guardImages(inner: Executor, allowed: readonly string[]): Execut
     name: inner.name,
     storageRoot: (runDir, light) => inner.storageRoot(runDir, light),
     ...(inner.slots ? { slots: () => inner.slots!() } : {}),
+    ...(inner.capabilities ? { capabilities: () => inner.capabilities!() } : {}),
     async launch(request: LaunchRequest) {
       if (allowed.includes(request.spec.image)) return inner.launch(request);
       const { runId, attempt } = request;

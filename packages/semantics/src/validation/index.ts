@@ -18,6 +18,12 @@ export {
   type ValidationRule,
 } from './registry.js';
 export { registerBuiltinRules } from './rules.js';
+export {
+  checkExecutorCapability,
+  hasDevice,
+  satisfies,
+  type CapabilityCheck,
+} from './capabilities.js';
 export { STRUCTURAL_CONSTRAINTS } from './structural-constraints.js';
 export {
   createValidationSetup,

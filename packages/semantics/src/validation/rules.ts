@@ -1,5 +1,6 @@
 import type { EdgeView, GraphModel, NodeView } from './model.js';
 import type { Acceptor, ValidationRegistry } from './registry.js';
+import { checkMergeMixedStages } from './lanes.js';
 
 /*
  * The built-in rules that need the whole graph or the node type's zod schema, in
@@ -184,6 +185,7 @@ export function registerBuiltinRules(registry: ValidationRegistry): void {
     .register('graph', checkReachability, { code: 'unreachable-node', tags: ['slow'] })
     .register('node', checkNodeType, { code: 'unknown-node-type', tags: ['fast'] })
     .register('node', checkParams, { code: 'param-invalid', tags: ['fast'] })
+    .register('node', checkMergeMixedStages, { code: 'merge-mixed-stages', tags: ['fast'] })
     .register('edge', checkDanglingEdge, { code: 'dangling-edge', tags: ['fast'] })
     .register('edge', checkEdgePorts, { code: 'unknown-port', tags: ['fast'] });
 }

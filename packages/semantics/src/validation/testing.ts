@@ -148,12 +148,16 @@ export function createTestLibrary(
       }),
       'fanout',
     ),
-    testNodeType(
-      'transfer',
-      [port('in', 'in', 'chunk'), port('out', 'out', 'chunk')],
-      z.object({ strategy: z.enum(['shared', 'http']).default('shared') }),
-      'map',
-    ),
+    {
+      // Stream copy only, like the library's: merge-mixed-stages looks through it.
+      ...testNodeType(
+        'transfer',
+        [port('in', 'in', 'chunk'), port('out', 'out', 'chunk')],
+        z.object({ strategy: z.enum(['shared', 'http']).default('shared') }),
+        'map',
+      ),
+      light: true,
+    },
     testNodeType(
       'encode',
       [port('in', 'in', 'chunk'), port('out', 'out', 'chunk')],

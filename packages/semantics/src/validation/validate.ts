@@ -15,6 +15,7 @@ import {
 import type { EvalLimits } from '../ocl/evaluator.js';
 import { GraphModel } from './model.js';
 import { RULE_EXCEPTION, ValidationRegistry, type ValidationMode } from './registry.js';
+import { checkExecutorCapability, type CapabilityCheck } from './capabilities.js';
 import { registerBuiltinRules } from './rules.js';
 import { STRUCTURAL_CONSTRAINTS } from './structural-constraints.js';
 
@@ -25,6 +26,11 @@ export interface ValidateOptions {
   readonly constraints?: readonly (ParsedConstraints | string)[];
   /** Bounds on constraint evaluation (steps, closure size). */
   readonly limits?: EvalLimits;
+  /**
+   * What the executor's machines offer: with it, `executor-capability` reports nodes no
+   * machine can run (placement, devices), at `severity` (default error).
+   */
+  readonly capabilities?: CapabilityCheck;
 }
 
 /** Everything a validation run checks: the registry plus the constraint files' syntax errors. */
@@ -44,6 +50,11 @@ export function createValidationSetup(
 ): ValidationSetup {
   const registry = new ValidationRegistry();
   registerBuiltinRules(registry);
+  if (options.capabilities)
+    registry.register('node', checkExecutorCapability(options.capabilities), {
+      code: 'executor-capability',
+      tags: ['fast'],
+    });
   const shipped = [
     parseConstraintsCached(STRUCTURAL_CONSTRAINTS, 'structural.ocl'),
     ...library

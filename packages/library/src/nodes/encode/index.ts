@@ -132,7 +132,8 @@ const HARDWARE: Record<Exclude<Codec, 'av1'>, string> = {
   h265: 'hevc_vaapi',
   vp9: 'vp9_vaapi',
 };
-const VAAPI_DEVICE = '/dev/dri/renderD128';
+/** The VAAPI render node a hardware encode opens (and needs on its worker: `devices`). */
+export const VAAPI_DEVICE = '/dev/dri/renderD128';
 
 /** Where each codec's chunks go: H.264/H.265 in MPEG-TS (HLS-ready), VP9/AV1 in Matroska. */
 export const encodedChunkFormat = (codec: Codec): ChunkFormat =>
@@ -451,6 +452,7 @@ export const encode: NodeTypeDef<EncodeParams> = {
   compile,
   estimateSeconds,
   cores: threadCount,
+  devices: (p) => (p.implementation === 'hardware' ? [VAAPI_DEVICE] : []),
   fusion: {
     compile: compileFused,
     estimateSeconds: estimateFusedSeconds,
