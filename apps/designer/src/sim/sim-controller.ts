@@ -198,7 +198,9 @@ export function createSimController(
         if (sim && s().mode === 'simulate') build();
       },
       (err: unknown) => {
-        if (err instanceof ApiError && (err.status === 404 || err.status === 0)) return;
+        // No runtime, or none calibrated (404): the reference calibration, as the line says.
+        // A calibration file the runtime cannot read (500) is worth saying.
+        if (!(err instanceof ApiError) || err.status < 500) return;
         s().notify('info', `Simulating with the reference calibration: ${errorMessage(err)}`);
       },
     );
