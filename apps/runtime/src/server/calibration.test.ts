@@ -48,9 +48,9 @@ describe('GET /api/calibration', () => {
     expect(res.json).toEqual({ source: file, calibration });
   });
 
-  it('finds .reelflow/calibration.json under the data dir by default', async () => {
+  it('finds calibration.json in the data dir by default (where `reelflow calibrate` writes)', async () => {
     const base = await serve();
-    const data = join(dir, `data-${runtimes.length - 1}`, '.reelflow');
+    const data = join(dir, `data-${runtimes.length - 1}`);
     mkdirSync(data, { recursive: true });
     const calibration = {
       encodeSecondsPerSecond: 1.5,

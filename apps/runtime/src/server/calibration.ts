@@ -7,13 +7,20 @@ import { HttpError } from './errors.js';
 const CALIBRATION_FILE = join('.reelflow', 'calibration.json');
 
 /**
- * The calibration files the runtime looks at, in order: the one it was given, else
- * `.reelflow/calibration.json` under the data dir, then under the working directory (where
- * `reelflow calibrate` writes when run from the repository).
+ * The calibration files the runtime looks at, in order: the one it was given (`reelflow serve
+ * --calibration FILE`), else `calibration.json` in the data dir (with the default data dir
+ * `.reelflow` that is where `reelflow calibrate` writes), `.reelflow/calibration.json` under
+ * the data dir, then under the working directory.
  */
 export function calibrationCandidates(dataDir: string, file?: string): string[] {
   if (file !== undefined) return [resolve(file)];
-  return [join(dataDir, CALIBRATION_FILE), resolve(CALIBRATION_FILE)];
+  return [
+    ...new Set([
+      join(dataDir, 'calibration.json'),
+      join(dataDir, CALIBRATION_FILE),
+      resolve(CALIBRATION_FILE),
+    ]),
+  ];
 }
 
 /**
