@@ -41,6 +41,8 @@ import { selectManyLive } from './live-edges.js';
 import { TokenLayer } from './TokenLayer.js';
 import { TypedEdge } from './TypedEdge.js';
 
+const CANNOT_CONNECT = 'Cannot connect:';
+
 /** The MIME type palette entries put on a drag. */
 export const NODE_TYPE_MIME = 'application/x-reelflow-node-type';
 
@@ -150,11 +152,18 @@ export function Canvas() {
     [store],
   );
 
+  // A refusal belongs to the drag that caused it: a new drag starts without it.
+  const clearRefusal = useCallback(() => {
+    if (store.getState().notice?.text.startsWith(CANNOT_CONNECT))
+      store.setState({ notice: undefined });
+  }, [store]);
+
   const onConnect = useCallback(
     (c: Connection) => {
+      clearRefusal();
       const s = store.getState();
       const verdict = checkConnection(s.graph, s.library, c);
-      if (!verdict.ok) return s.notify('error', `Cannot connect: ${verdict.reason}`);
+      if (!verdict.ok) return s.notify('error', `${CANNOT_CONNECT} ${verdict.reason}`);
       const id = freshEdgeId(new Set(s.graph.edges.map((e) => e.id)));
       s.dispatch([
         {
@@ -167,7 +176,7 @@ export function Canvas() {
         },
       ]);
     },
-    [store],
+    [store, clearRefusal],
   );
 
   // A refused drop onto a handle says why, so the user is not left guessing.
@@ -185,7 +194,7 @@ export function Canvas() {
         target: to.nodeId,
         targetHandle: to.id ?? null,
       });
-      if (!verdict.ok) s.notify('error', `Cannot connect: ${verdict.reason}`);
+      if (!verdict.ok) s.notify('error', `${CANNOT_CONNECT} ${verdict.reason}`);
     },
     [store],
   );
@@ -261,6 +270,7 @@ export function Canvas() {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
+        onConnectStart={clearRefusal}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         onNodeDragStart={onNodeDragStart}

@@ -121,3 +121,62 @@ export function paramErrors(
   }
   return out;
 }
+
+/** Zod's own wording ("Too big: expected number to be <=63"), as opposed to a node's message. */
+const GENERIC =
+  /^(Too (big|small)|Invalid (input|option|type)|Expected |Unrecognized key|Required)/i;
+
+/** The range a number field takes, in words: "a whole number 0–63". */
+export function rangeWords(field: FieldSpec): string {
+  if (field.kind !== 'number') return '';
+  const what = field.integer ? 'a whole number' : 'a number';
+  if (field.min !== undefined && field.max !== undefined)
+    return `${what} ${field.min}–${field.max}`;
+  if (field.min !== undefined) return `${what} ≥ ${field.min}`;
+  if (field.max !== undefined) return `${what} ≤ ${field.max}`;
+  return what;
+}
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * One plain message for a field from every message about it (the schema's and the rules'):
+ * the node's own message when there is one ("Crf for h264 must be 0–51"), else zod's generic
+ * one said in the field's words ("crf must be a whole number 0–63").
+ */
+export function plainFieldMessage(
+  field: FieldSpec,
+  messages: readonly string[],
+): string | undefined {
+  if (messages.length === 0) return undefined;
+  const custom = messages.find((m) => !GENERIC.test(m));
+  if (custom !== undefined) return capitalize(custom);
+  switch (field.kind) {
+    case 'number':
+      return `${field.name} must be ${rangeWords(field)}`;
+    case 'enum':
+      return `${field.name} must be one of ${field.options.map(String).join(', ')}`;
+    case 'boolean':
+      return `${field.name} must be on or off`;
+    default:
+      return `${field.name}: ${messages[0]}`;
+  }
+}
+
+/**
+ * What a number field takes as typed: digits with an optional sign and (unless whole) one
+ * decimal point. Letters and exponent notation ("1e3") are refused rather than guessed at.
+ * Answers the number, or a hint saying why the text is refused.
+ */
+export function readNumberText(
+  field: FieldSpec & { kind: 'number' },
+  text: string,
+): { value: number } | { hint: string } {
+  const t = text.trim();
+  const ok = field.integer ? /^[-+]?\d+$/.test(t) : /^[-+]?(\d+\.?\d*|\.\d+)$/.test(t);
+  if (ok) return { value: Number(t) };
+  const why = /e/i.test(t) && /\d/.test(t) ? 'no exponents like 1e3' : 'digits only';
+  return {
+    hint: `${field.name} takes ${rangeWords(field)}: “${t}” is refused (${why})`,
+  };
+}

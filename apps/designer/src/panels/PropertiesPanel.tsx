@@ -1,7 +1,13 @@
 import type { GraphNode, NodeTypeDef } from '@reelflow/fbp-model';
 import { useMemo, useState, type ChangeEvent } from 'react';
 import { useBurstHistory } from '../store/burst.js';
-import { paramErrors, paramFields, type FieldSpec } from '../model/params.js';
+import {
+  paramErrors,
+  paramFields,
+  plainFieldMessage,
+  readNumberText,
+  type FieldSpec,
+} from '../model/params.js';
 import {
   selectDiagnostics,
   selectFocusNode,
@@ -28,6 +34,61 @@ function rangeHint(field: FieldSpec): string {
   else if (field.min !== undefined) parts.push(`≥ ${field.min}`);
   else if (field.max !== undefined) parts.push(`≤ ${field.max}`);
   return parts.join(', ');
+}
+
+/**
+ * A number field as text, so what is typed stays visible: text that is not a number (letters,
+ * "1e3" in a whole-number field) is refused with a hint under the field instead of vanishing.
+ */
+function NumberInput({
+  field,
+  common,
+  placeholder,
+  value,
+  onChange,
+}: {
+  field: FieldSpec & { kind: 'number' };
+  common: Record<string, unknown>;
+  placeholder: string;
+  value: unknown;
+  onChange: (v: unknown) => void;
+}) {
+  const [draft, setDraft] = useState<{ text: string; hint: string } | undefined>();
+  return (
+    <>
+      <input
+        {...common}
+        className={draft?.hint ? 'field invalid' : String(common.className)}
+        aria-invalid={Boolean(draft?.hint) || Boolean(common['aria-invalid'])}
+        type="text"
+        inputMode={field.integer ? 'numeric' : 'decimal'}
+        placeholder={placeholder}
+        value={draft ? draft.text : value === undefined ? '' : String(value)}
+        onChange={(e) => {
+          const text = e.target.value;
+          if (text.trim() === '') {
+            setDraft(undefined);
+            onChange(undefined);
+            return;
+          }
+          const read = readNumberText(field, text);
+          // The text stays as typed while it is a number ("1." on the way to "1.5").
+          if ('value' in read) {
+            setDraft({ text, hint: '' });
+            onChange(read.value);
+          } else setDraft({ text, hint: read.hint });
+        }}
+        onBlur={() => {
+          if (draft && !draft.hint) setDraft(undefined);
+        }}
+      />
+      {draft?.hint && (
+        <span className="form-error" data-testid={`param-refused-${field.name}`} role="alert">
+          {draft.hint}
+        </span>
+      )}
+    </>
+  );
 }
 
 function FieldInput({
@@ -76,15 +137,12 @@ function FieldInput({
       );
     case 'number':
       return (
-        <input
-          {...common}
-          type="number"
-          step={field.integer ? 1 : 'any'}
-          min={field.min}
-          max={field.max}
+        <NumberInput
+          field={field}
+          common={common}
           placeholder={placeholder}
-          value={value === undefined ? '' : String(value)}
-          onChange={onText}
+          value={value}
+          onChange={onChange}
         />
       );
     case 'json':
@@ -165,12 +223,9 @@ function NodeForm({ node, def }: { node: GraphNode; def: NodeTypeDef }) {
         const fromRules = diagnostics
           .filter((d) => d.element.id === node.id && d.property === `params.${f.name}`)
           .map((d) => d.message.replace(/^.*?params\.[\w.]+: /, ''));
-        const messages = [
-          ...new Set(
-            fromRules.length > 0 ? fromRules : [errors.get(f.name)].filter((m) => m !== undefined),
-          ),
-        ];
-        const error = messages.length > 0 ? messages.join('; ') : undefined;
+        // One message per field, in the node's words when it has its own.
+        const local = errors.get(f.name);
+        const error = plainFieldMessage(f, local !== undefined ? [...fromRules, local] : fromRules);
         return (
           <div className="form-row" key={f.name}>
             <label className="form-label" htmlFor={`param-${f.name}`} title={f.description}>

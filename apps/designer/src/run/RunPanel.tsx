@@ -62,6 +62,8 @@ function InputPicker({ run }: { run: RunSummary | undefined }) {
           data-testid="input-file"
           onChange={(e) => {
             const file = e.target.files?.[0];
+            // Forget the choice, so choosing the same file again fires `change` and uploads again.
+            e.target.value = '';
             if (file) void c.run.upload(file);
           }}
         />
@@ -85,7 +87,11 @@ function InputPicker({ run }: { run: RunSummary | undefined }) {
               style={{ width: `${Math.round(fraction * 100)}%` }}
             />
           </div>
-          {upload.error && <div className="form-error">{upload.error}</div>}
+          {upload.error && (
+            <div className="form-error" data-testid="upload-error" role="alert">
+              {upload.name} was not taken: {upload.error}
+            </div>
+          )}
         </div>
       )}
     </div>

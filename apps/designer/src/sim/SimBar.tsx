@@ -2,6 +2,7 @@ import { useCommands } from '../commands.js';
 import { Icon } from '../panels/icons.js';
 import { selectMode, selectSim } from '../store/selectors.js';
 import { useDesigner } from '../store/store.js';
+import { describeAssumptions } from './sim-view.js';
 
 const formatSeconds = (s: number) =>
   s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(1)} s`;
@@ -121,16 +122,68 @@ export function SimBar() {
             </b>
           </span>
         </div>
+        <span
+          className="muted sim-assumptions"
+          data-testid="sim-assumptions"
+          data-duration={sim.assumptions.durationSeconds}
+          data-duration-source={sim.assumptions.durationSource}
+          data-chunks={sim.assumptions.chunks}
+          data-chunks-source={sim.assumptions.chunksSource}
+          data-calibration={sim.assumptions.calibrationSource ?? 'reference'}
+          title={sim.assumptions.calibrationSource}
+        >
+          Assumes {describeAssumptions(sim.assumptions)}
+        </span>
         <div className="bar">
           <div className="bar-fill" style={{ width: `${progress * 100}%` }} />
         </div>
       </div>
+      <label
+        className="sim-setting"
+        title={
+          sim.assumptions.durationSource === 'upload'
+            ? 'The uploaded input gives the length'
+            : 'Length of the input video, in seconds'
+        }
+      >
+        <span>Duration (s)</span>
+        <input
+          type="number"
+          min={1}
+          step="any"
+          data-testid="sim-duration"
+          disabled={sim.assumptions.durationSource === 'upload'}
+          value={
+            sim.assumptions.durationSource === 'upload'
+              ? sim.assumptions.durationSeconds
+              : (sim.durationField ?? '')
+          }
+          placeholder={String(sim.assumptions.durationSeconds)}
+          onChange={(e) => {
+            const text = e.target.value.trim();
+            const n = Number(text);
+            if (text === '') control.configure({ durationSeconds: undefined });
+            else if (Number.isFinite(n) && n > 0) control.configure({ durationSeconds: n });
+          }}
+        />
+      </label>
       <NumberSetting
         id="sim-chunks"
-        label="Chunks"
+        label={sim.chunksOverride !== undefined ? 'Chunks (override)' : 'Chunks'}
         value={sim.chunks}
         onChange={(chunks) => control.configure({ chunks })}
       />
+      {sim.chunksOverride !== undefined && (
+        <button
+          type="button"
+          className="btn btn-small"
+          data-testid="sim-chunks-follow"
+          title="Take the chunk count from the split's settings again"
+          onClick={() => control.configure({ chunks: undefined })}
+        >
+          Follow split
+        </button>
+      )}
       <NumberSetting
         id="sim-workers"
         label="Workers"

@@ -1,15 +1,22 @@
-import type { Graph } from '@reelflow/fbp-model';
+import { z } from 'zod';
+import { calibrationSchema, type Calibration, type Graph } from '@reelflow/fbp-model';
 import type { SimStepResult, Simulator } from '@reelflow/semantics';
-import { errorMessage } from '../api.js';
+import { api, ApiError, errorMessage } from '../api.js';
 import type { DesignerServices } from '../model/services.js';
 import type { DesignerStore } from '../store/store.js';
-import type { SimView } from './sim-view.js';
+import { simAssumptions, type SimAssumptions, type SimView } from './sim-view.js';
 
 export interface SimSettings {
-  readonly chunks: number;
+  /** Chunks over what the split's parameters imply; undefined follows the split. */
+  readonly chunks?: number;
   readonly workers: number;
   readonly cores: number;
+  /** Input length in seconds when no input is uploaded; undefined assumes 60 s. */
+  readonly durationSeconds?: number;
 }
+
+/** `GET /api/calibration`: the runtime's calibration file and its contents. */
+const CalibrationResponseSchema = z.object({ source: z.string(), calibration: calibrationSchema });
 
 /** Drives the semantics' simulator from the toolbar: the designer's debugger. */
 export interface SimController {
@@ -37,6 +44,9 @@ export function simViewOf(
   base: Pick<
     SimView,
     | 'chunks'
+    | 'assumptions'
+    | 'durationField'
+    | 'chunksOverride'
     | 'workers'
     | 'cores'
     | 'total'
@@ -95,7 +105,13 @@ export function createSimController(
 ): SimController {
   let sim: Simulator | undefined;
   let timer: number | undefined;
-  let settings: SimSettings = { chunks: 4, workers: 2, cores: 2 };
+  let settings: SimSettings = { workers: 2, cores: 2 };
+  /** The runtime's calibration, once asked; undefined simulates on the reference one. */
+  let calibration: { source: string; calibration: Calibration } | undefined;
+  let calibrationAsked = false;
+  /** The uploaded input's length, kept when Simulate puts the run view aside. */
+  let uploadSeconds: number | undefined;
+  let assumptions: SimAssumptions | undefined;
   const breakpoints = new Set<string>();
   let report: { total: number; makespanSeconds: number; deadlock: boolean } = {
     total: 0,
@@ -106,8 +122,16 @@ export function createSimController(
 
   const publish = (last: SimStepResult | undefined) => {
     if (!sim) return;
+    if (!assumptions) return;
     const base = {
-      ...settings,
+      workers: settings.workers,
+      cores: settings.cores,
+      chunks: assumptions.chunks,
+      assumptions,
+      ...(settings.durationSeconds !== undefined
+        ? { durationField: settings.durationSeconds }
+        : {}),
+      ...(settings.chunks !== undefined ? { chunksOverride: settings.chunks } : {}),
       ...report,
       breakpoints: new Set(breakpoints),
       playing: timer !== undefined,
@@ -118,20 +142,68 @@ export function createSimController(
   const build = () => {
     const { graph } = s();
     try {
+      assumptions = simAssumptions(splitsOf(graph), {
+        uploadSeconds,
+        durationSeconds: settings.durationSeconds,
+        chunks: settings.chunks,
+        workers: settings.workers,
+        cores: settings.cores,
+        ...(calibration ? { calibrationSource: calibration.source } : {}),
+      });
+      const options = {
+        chunks: assumptions.chunks,
+        workers: settings.workers,
+        cores: settings.cores,
+        ...(calibration ? { calibration: calibration.calibration } : {}),
+      };
       // A headless run first: it gives the predicted makespan and the length of the trace.
-      const full = services.simulate(graph, settings);
+      const full = services.simulate(graph, {
+        ...options,
+        durationSeconds: assumptions.durationSeconds,
+      });
       report = {
         total: full.trace.length,
         makespanSeconds: full.makespanSeconds,
         deadlock: full.deadlock,
       };
-      sim = services.createSimulator(graph, settings);
+      sim = services.createSimulator(graph, {
+        ...options,
+        media: { durationSeconds: assumptions.durationSeconds, width: 1280, height: 720 },
+      });
       for (const id of breakpoints) sim.setBreakpoint(id, true);
       publish(undefined);
     } catch (err) {
       sim = undefined;
       s().notify('error', `Cannot simulate: ${errorMessage(err)}`);
     }
+  };
+
+  /** Nodes that cut the input into chunks, with their parameters' defaults filled in. */
+  const splitsOf = (graph: Graph) =>
+    graph.nodes.flatMap((node) => {
+      const def = services.library.get(node.type);
+      if (def?.firing !== 'fanout') return [];
+      const parsed = def.params.safeParse(node.params);
+      const params = (parsed.success ? parsed.data : node.params) as Record<string, unknown>;
+      return [{ id: node.id, params }];
+    });
+
+  /** Ask the runtime once for its calibration; a 404 keeps the reference one. */
+  const askCalibration = () => {
+    if (calibrationAsked) return;
+    calibrationAsked = true;
+    api('/api/calibration', CalibrationResponseSchema).then(
+      (answer) => {
+        calibration = answer;
+        if (sim && s().mode === 'simulate') build();
+      },
+      (err: unknown) => {
+        // No runtime, or none calibrated (404): the reference calibration, as the line says.
+        // A calibration file the runtime cannot read (500) is worth saying.
+        if (!(err instanceof ApiError) || err.status < 500) return;
+        s().notify('info', `Simulating with the reference calibration: ${errorMessage(err)}`);
+      },
+    );
   };
 
   const stopTimer = () => {
@@ -166,6 +238,8 @@ export function createSimController(
 
   const controller: SimController = {
     start() {
+      uploadSeconds = s().run?.upload?.durationSeconds ?? uploadSeconds;
+      askCalibration();
       store.setState({ mode: 'simulate', run: undefined });
       build();
     },

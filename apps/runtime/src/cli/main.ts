@@ -23,7 +23,7 @@ Commands:
       [--out DIR] [--data-dir DIR] [--json]
   serve [--port 8080] [--host 127.0.0.1] [--executor swarm|local]
         [--light-tasks runtime|cluster] [--data-dir DIR] [--max-concurrent-runs N]
-        [--max-lifespan-minutes M] [--allow-image IMAGE]... [--new-token]
+        [--max-lifespan-minutes M] [--allow-image IMAGE]... [--new-token] [--calibration FILE]
   export GRAPH --format fbp-json|dot [--out FILE]
   import FILE.json|FILE.fbp [--out GRAPH]
 

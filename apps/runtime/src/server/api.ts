@@ -14,6 +14,7 @@ import { HttpError, route } from './errors.js';
 import { getLogs, getOutput, getRunFile, listOutputs, putRunFile } from './files.js';
 import type { UploadTracker } from '../runs/upload-tracker.js';
 import { handleUpload } from './uploads.js';
+import { calibrationCandidates, readRuntimeCalibration } from './calibration.js';
 
 export interface ApiOptions {
   readonly store: Store;
@@ -24,6 +25,8 @@ export interface ApiOptions {
   /** Largest JSON body (a graph document). */
   readonly jsonLimit?: string;
   readonly uploads?: UploadTracker;
+  /** The calibration file `GET /api/calibration` answers; default: see calibrationCandidates. */
+  readonly calibrationFile?: string;
 }
 
 /** A graph document from a request body, schema-checked; 400 with the first problem otherwise. */
@@ -90,6 +93,15 @@ export function createApi(opts: ApiOptions): Router {
   });
 
   // ---------------------------------------------------------------- graphs
+  api.get(
+    '/api/calibration',
+    route(async (_req, res) => {
+      const found = await readRuntimeCalibration(
+        calibrationCandidates(opts.dataDir, opts.calibrationFile),
+      );
+      res.json({ source: found.file, calibration: found.calibration });
+    }),
+  );
   api.get('/api/graphs', (_req, res) => {
     res.json(store.listGraphs());
   });

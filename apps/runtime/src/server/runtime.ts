@@ -54,6 +54,8 @@ export interface RuntimeOptions {
   readonly rotateToken?: boolean;
   /** Images tasks may run in (default: the reelflow ffmpeg image). */
   readonly allowedImages?: readonly string[];
+  /** The calibration `GET /api/calibration` answers; default `.reelflow/calibration.json` under the data dir, then the working directory. */
+  readonly calibrationFile?: string;
 }
 
 /** The runtime: one HTTP server carrying the API, socket.io and the designer. */
@@ -151,6 +153,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       uploadsDir: join(dataDir, 'uploads'),
       maxUploadBytes: options.maxUploadBytes ?? 20 * 1024 ** 3,
       uploads,
+      calibrationFile: options.calibrationFile,
     }),
   );
   app.get('/metrics', async (_req, res, next) => {

@@ -5,7 +5,7 @@ import { executorOptions } from './run.js';
 
 /**
  * `reelflow serve [--port 8080] [--host 127.0.0.1] [--executor swarm|local] [--light-tasks runtime|cluster] [--data-dir DIR]
- * [--max-concurrent-runs N] [--max-lifespan-minutes M] [--allow-image IMAGE]... [--new-token]`
+ * [--max-concurrent-runs N] [--max-lifespan-minutes M] [--allow-image IMAGE]... [--new-token] [--calibration FILE]`
  *
  * With a `--host` other than a loopback address every API call needs the access token.
  */
@@ -23,6 +23,7 @@ export async function serveGraphCommand(argv: string[], io: CliIO): Promise<numb
       'max-lifespan-minutes': { type: 'string' },
       'allow-image': { type: 'string', multiple: true },
       'new-token': { type: 'boolean' },
+      calibration: { type: 'string' },
     },
     [],
   );
@@ -51,6 +52,7 @@ export async function serveGraphCommand(argv: string[], io: CliIO): Promise<numb
       runtime: {
         ...(maxConcurrentRuns !== undefined ? { maxConcurrentRuns } : {}),
         ...(lifespanMinutes !== undefined ? { maxLifespanMs: lifespanMinutes * 60_000 } : {}),
+        ...(values.calibration !== undefined ? { calibrationFile: values.calibration } : {}),
       },
     },
   );
