@@ -180,7 +180,7 @@ function ladderSection(s: SuiteResults): string {
   const lines = [
     '## ABR ladder (issue 13)',
     '',
-    `Reelflow runs \`${l.graph}\` (split ${l.chunks} chunks, ${l.rungs.length} rungs ${l.rungs.map((r) => `${r.height}p ${r.bitrateKbps}k`).join(' / ')}, ${l.rungs[0]?.preset ?? ''}, a keyframe every ${l.rungs[0]?.keyframeSeconds ?? 2} s, merges, HLS with ${l.segmentSeconds} s segments and a master playlist; the whole \`reelflow run\` process is timed) on a ${l.clip.durationSeconds} s ${l.clip.width}x${l.clip.height} clip. The plain command decodes the clip once and writes the same four HLS variants:`,
+    `Reelflow runs \`${l.graph}\` (split ${l.chunks} chunks, ${l.rungs.length} rungs ${l.rungs.map((r) => `${r.height}p ${r.bitrateKbps}k`).join(' / ')}, ${l.rungs[0]?.preset ?? ''}, a keyframe every ${l.rungs[0]?.keyframeSeconds ?? 2} s, merges, HLS with ${l.segmentSeconds} s segments and a master playlist; the whole \`reelflow run\` process is timed) on a ${l.clip.durationSeconds} s ${l.clip.width}x${l.clip.height} clip. A fused decode-once task reports one firing per rung (so ${l.chunks * l.rungs.length} encode firings are ${l.chunks} processes), each with the process's time. The plain command decodes the clip once and writes the same four HLS variants:`,
     '',
     '```',
     l.plainArgv.map((a) => (/[\s;[\]*,()]/.test(a) ? `'${a}'` : a)).join(' '),
@@ -193,7 +193,7 @@ function ladderSection(s: SuiteResults): string {
       ...ex.flatMap((e) => [
         `${e} wall s`,
         `${e} run s`,
-        `${e} encode tasks × mean s`,
+        `${e} encode firings × mean s`,
         `${e} merge+stream busy s`,
         `${e} / plain`,
       ]),
