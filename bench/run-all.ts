@@ -6,7 +6,7 @@
  * engine, image and build first.
  *
  *   tsx --tsconfig bench/e2e/tsconfig.json bench/run-all.ts [--quick|--full]
- *       [--only e2e,scheduling,latency,others] [--no-profile] [--keep] [--skip-others]
+ *       [--only e2e,scheduling,latency,ladder,others] [--no-profile] [--keep] [--skip-others]
  *   tsx --tsconfig bench/e2e/tsconfig.json bench/run-all.ts --render   (RESULTS.md from the JSON)
  *   tsx --tsconfig bench/e2e/tsconfig.json bench/run-all.ts --repredict   (predictions again, then --render)
  *
@@ -115,6 +115,35 @@ async function repredictLast(): Promise<void> {
   await render();
 }
 
+/**
+ * A ladder-only session (`--only ladder`) measures one section: the last session's other
+ * suite figures and details are kept beside it, so RESULTS.md stays whole.
+ */
+async function withLast(suite: SuiteResults): Promise<SuiteResults> {
+  const file = join(BENCH, 'e2e', 'results.json');
+  if (!existsSync(file) || !suite.ladder) return suite;
+  const {
+    date: _d,
+    machine: _m,
+    ...last
+  } = JSON.parse(await readFile(file, 'utf8')) as SuiteResults & {
+    date?: string;
+    machine?: unknown;
+  };
+  const fresh = new Set(
+    suite.figures.filter((f) => f.group.startsWith('ladder')).map((f) => f.group),
+  );
+  return {
+    ...last,
+    ladder: suite.ladder,
+    figures: [
+      ...last.figures.filter((f) => !fresh.has(f.group)),
+      ...suite.figures.filter((f) => fresh.has(f.group)),
+    ],
+    errors: [...last.errors.filter((e) => !e.startsWith('ladder')), ...suite.errors],
+  };
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const opts = options();
@@ -143,6 +172,7 @@ async function main(): Promise<void> {
       keep: opts.keep,
       log,
     });
+    if (opts.sections.size === 1 && opts.sections.has('ladder')) suite = await withLast(suite);
     await writeJson(join(BENCH, 'e2e', 'results.json'), {
       date: new Date().toISOString(),
       machine,

@@ -172,6 +172,64 @@ function casesSection(s: SuiteResults): string {
   return lines.join('\n');
 }
 
+/** Issue 13's ladder: every alternated run with its timings, and the plain command. */
+function ladderSection(s: SuiteResults): string {
+  const l = s.ladder;
+  if (!l) return '';
+  const ex = Object.keys(l.ratios) as Array<keyof typeof l.ratios>;
+  const lines = [
+    '## ABR ladder (issue 13)',
+    '',
+    `Reelflow runs \`${l.graph}\` (split ${l.chunks} chunks, ${l.rungs.length} rungs ${l.rungs.map((r) => `${r.height}p ${r.bitrateKbps}k`).join(' / ')}, ${l.rungs[0]?.preset ?? ''}, a keyframe every ${l.rungs[0]?.keyframeSeconds ?? 2} s, merges, HLS with ${l.segmentSeconds} s segments and a master playlist; the whole \`reelflow run\` process is timed) on a ${l.clip.durationSeconds} s ${l.clip.width}x${l.clip.height} clip. A fused decode-once task reports one firing per rung (so ${l.chunks * l.rungs.length} encode firings are ${l.chunks} processes), each with the process's time. The plain command decodes the clip once and writes the same four HLS variants:`,
+    '',
+    '```',
+    l.plainArgv.map((a) => (/[\s;[\]*,()]/.test(a) ? `'${a}'` : a)).join(' '),
+    '```',
+    '',
+    row([
+      'rep',
+      'order',
+      'plain s',
+      ...ex.flatMap((e) => [
+        `${e} wall s`,
+        `${e} run s`,
+        `${e} encode firings × mean s`,
+        `${e} merge+stream busy s`,
+        `${e} / plain`,
+      ]),
+      'load before (plain, ' + ex.join(', ') + ')',
+    ]),
+    row([
+      '---:',
+      '---',
+      '---:',
+      ...ex.flatMap(() => ['---:', '---:', '---', '---:', '---:']),
+      '---',
+    ]),
+  ];
+  l.reps.forEach((r, i) => {
+    const cells = ex.flatMap((e) => {
+      const x = r.runs[e];
+      const enc = x?.byType?.encode;
+      const busy = (t: string) => x?.byType?.[t]?.busySeconds ?? 0;
+      return [
+        fmt(x?.wallSeconds, 2),
+        fmt(x?.runSeconds, 2),
+        enc ? `${enc.tasks} × ${fmt(enc.taskSeconds / enc.tasks, 2)}` : '–',
+        x?.byType ? fmt(busy('merge') + busy('stream'), 2) : '–',
+        x && r.plainSeconds ? fmt(x.wallSeconds / r.plainSeconds) : '–',
+      ];
+    });
+    const loads = [r.plainLoadBefore, ...ex.map((e) => r.runs[e]?.loadBefore)].map((v) =>
+      fmt(v, 2),
+    );
+    lines.push(
+      row([String(i + 1), r.order.join(' → '), fmt(r.plainSeconds, 2), ...cells, loads.join(', ')]),
+    );
+  });
+  return lines.join('\n');
+}
+
 function calibrationSection(s: SuiteResults): string {
   if (s.cases.length === 0) return '';
   const lines = [
@@ -318,6 +376,8 @@ export function renderReport(r: Report): string {
     figureTable(r.figures),
     '',
     s ? casesSection(s) : '',
+    '',
+    s ? ladderSection(s) : '',
     '',
     s ? calibrationSection(s) : '',
     '',

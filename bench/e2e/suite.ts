@@ -35,9 +35,10 @@ import {
   type OverheadResult,
 } from './scheduling.js';
 import { median, round } from './stats.js';
+import { ladderFigures, runLadder, type LadderResult } from './ladder.js';
 
 /** The parts of the suite; all by default. */
-export const SECTIONS = ['scheduling', 'e2e', 'latency'] as const;
+export const SECTIONS = ['scheduling', 'e2e', 'latency', 'ladder'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface SuiteOptions {
@@ -110,6 +111,8 @@ export interface SuiteResults {
   readonly overhead?: OverheadResult[];
   readonly latency: LatencyResult[];
   readonly cases: CaseResult[];
+  /** Issue 13's ABR ladder against one plain split=4 ffmpeg (section `ladder`). */
+  readonly ladder?: LadderResult;
   readonly profiles: ProfileSummary[];
   readonly figures: Figure[];
   readonly errors: string[];
@@ -575,13 +578,30 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResults> {
       }
     }
   }
-  const figures = [...caseFigures(cases, matrix), ...schedulingFigures(overhead, latency)];
+  let ladder: LadderResult | undefined;
+  if (sections.has('ladder')) {
+    log('ladder: ABR example against one plain ffmpeg (split=4), 60 s 1080p');
+    ladder = await runLadder({
+      workDir,
+      executors: matrix.executors,
+      reps: matrix.reps,
+      keep: opts.keep,
+      log,
+    });
+    errors.push(...ladder.errors);
+  }
+  const figures = [
+    ...caseFigures(cases, matrix),
+    ...schedulingFigures(overhead, latency),
+    ...(ladder ? ladderFigures(ladder, matrix.executors) : []),
+  ];
   const profiles = opts.profile ? await profileMisses(figures, cases, opts, errors) : [];
   return {
     matrix,
     overhead,
     latency,
     cases,
+    ...(ladder ? { ladder } : {}),
     profiles,
     figures,
     errors: [...errors, ...cases.flatMap((c) => c.errors)],
