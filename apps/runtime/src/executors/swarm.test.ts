@@ -44,6 +44,31 @@ describe('swarm executor', () => {
       { timeout: 20_000, interval: 200 },
     );
 
+  it('reports the real swarm as its capabilities: this manager, devices only from its reelflow.devices label', async () => {
+    const info = (await docker.info()) as { Name: string; Swarm: { NodeID: string } };
+    const self = docker.getNode(info.Swarm.NodeID);
+    const me = async () =>
+      (await executor.capabilities()).nodes.find((n) => n.id === info.Swarm.NodeID);
+    expect(await me()).toMatchObject({ hostname: info.Name, role: 'manager', devices: [] });
+    const before = (await self.inspect()) as {
+      Version: { Index: number };
+      Spec: Record<string, unknown>;
+    };
+    const labels = (before.Spec.Labels ?? {}) as Record<string, string>;
+    await self.update({
+      version: before.Version.Index,
+      ...before.Spec,
+      Labels: { ...labels, 'reelflow.devices': 'dri' },
+    });
+    try {
+      expect((await me())?.devices).toEqual(['/dev/dri']);
+    } finally {
+      const now = (await self.inspect()) as { Version: { Index: number } };
+      await self.update({ version: now.Version.Index, ...before.Spec, Labels: labels });
+    }
+    expect((await me())?.devices).toEqual([]);
+  });
+
   it('runs an ffmpeg task as a job service and reports started, progress and succeeded', async () => {
     const spec = taskSpec('clip:0', testClipArgv('clip.mp4', 2), {
       reportsProgress: true,
