@@ -27,7 +27,9 @@ import {
 
 const docker = new Docker();
 /** 10 s in 2 s chunks: five encodes, a few running at once (each reserves half a core). */
-const GRAPH = exampleGraph({ split: { segmentSeconds: 2 }, enc: { cpus: 0.5 } });
+// Upscaled to 720p as before `upscale: never` became the default: encodes last long enough
+// to be interrupted.
+const GRAPH = exampleGraph({ split: { segmentSeconds: 2 }, enc: { cpus: 0.5, upscale: 'allow' } });
 const CHUNKS = 5;
 
 let work: string;

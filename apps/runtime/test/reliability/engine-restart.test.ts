@@ -102,7 +102,10 @@ describe('a Docker engine restarted during a run', () => {
       engineOptions: { backoffMs: 500 },
     });
     await runtime.start();
-    const graph = exampleGraph({ split: { segmentSeconds: 2 }, enc: { cpus: 0.5 } });
+    const graph = exampleGraph({
+      split: { segmentSeconds: 2 },
+      enc: { cpus: 0.5, upscale: 'allow' },
+    });
     const { id } = runtime.manager.create(graph, { path: join(dir, 'clip.mp4') });
     runIds.push(id);
     await until(

@@ -100,7 +100,12 @@ async function killEncode(runId: string): Promise<Docker.ContainerInfo | undefin
 describe('task faults on the swarm', () => {
   it('retries an encode whose container is killed, shows the node retrying, and succeeds', async () => {
     await open();
-    const graph = exampleGraph({ split: { segmentSeconds: 2 }, enc: { cpus: 0.5 } });
+    // Upscaled to 720p as before `upscale: never` became the default: each encode then lasts
+    // long enough on an idle machine to be caught mid-way.
+    const graph = exampleGraph({
+      split: { segmentSeconds: 2 },
+      enc: { cpus: 0.5, upscale: 'allow' },
+    });
     const { id } = runtime.manager.create(graph, { path: clip });
     const victim = await until('an encode killed mid-way', () => killEncode(id), 120_000, 50);
     const key = victim.Labels[LABEL.task]!;
