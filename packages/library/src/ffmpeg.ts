@@ -30,6 +30,18 @@ export function copyEstimate(media: MediaInfo, calibration: Calibration): number
 }
 
 /**
+ * Seconds of a task that decodes `media` without encoding it (a quality measure, a check, the
+ * thumbnails): `share` of a veryfast encode of the same pixels, plus a task's start.
+ */
+export function decodeEstimate(share: number, media: MediaInfo, calibration: Calibration): number {
+  const pixels = ((media.width ?? 1280) * (media.height ?? 720)) / (1280 * 720);
+  return (
+    calibration.taskOverheadSeconds +
+    share * media.durationSeconds * calibration.encodeSecondsPerSecond * pixels
+  );
+}
+
+/**
  * A value inside a filter option (a file path in a filtergraph), escaped for both levels ffmpeg
  * parses: first the option value (`\ ' :`), then the filtergraph (`\ ' [ ] , ;`).
  */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodeEstimate } from '../../ffmpeg.js';
 import {
   diagnostic,
   type Calibration,
@@ -180,11 +181,7 @@ function review(ctx: ReviewContext<CheckParams>): ReviewResult {
 
 /** One full decode of the output: about a fifth of a veryfast encode of the same pixels. */
 function estimateSeconds(_p: CheckParams, media: MediaInfo, calibration: Calibration): number {
-  const pixels = ((media.width ?? 1280) * (media.height ?? 720)) / (1280 * 720);
-  return (
-    calibration.taskOverheadSeconds +
-    0.2 * media.durationSeconds * calibration.encodeSecondsPerSecond * pixels
-  );
+  return decodeEstimate(0.2, media, calibration);
 }
 
 /**

@@ -8,7 +8,7 @@ import type {
   Token,
 } from '@reelflow/fbp-model';
 import { onlyInput, task, taskParams } from '../../common.js';
-import { FFMPEG_HEAD } from '../../ffmpeg.js';
+import { FFMPEG_HEAD, decodeEstimate } from '../../ffmpeg.js';
 import { locate, pad5, viaOf, workDir } from '../../paths.js';
 
 const params = z.strictObject({
@@ -63,11 +63,7 @@ function compile(ctx: CompileContext<QualityParams>): TaskSpec[] {
 
 /** Two decodes and a comparison: about a veryfast encode of the same pixels, a fifth of it. */
 function estimateSeconds(_p: QualityParams, media: MediaInfo, calibration: Calibration): number {
-  const pixels = ((media.width ?? 1280) * (media.height ?? 720)) / (1280 * 720);
-  return (
-    calibration.taskOverheadSeconds +
-    0.2 * media.durationSeconds * calibration.encodeSecondsPerSecond * pixels
-  );
+  return decodeEstimate(0.2, media, calibration);
 }
 
 /**

@@ -9,7 +9,14 @@ import type {
   TaskSpec,
 } from '@reelflow/fbp-model';
 import { onlyInput, task, taskParams } from '../../common.js';
-import { FFMPEG_HEAD, PROGRESS_ARGS, filterValue, seconds, writeArgs } from '../../ffmpeg.js';
+import {
+  FFMPEG_HEAD,
+  PROGRESS_ARGS,
+  filterValue,
+  seconds,
+  writeArgs,
+  decodeEstimate,
+} from '../../ffmpeg.js';
 import { escapePattern, locate, outputDir, viaOf, workDir } from '../../paths.js';
 
 const params = z.strictObject({
@@ -201,11 +208,7 @@ function review(ctx: ReviewContext<ThumbnailsParams>): ReviewResult {
 
 /** A decode of the whole video (frames are dropped before scaling): a tenth of a fast encode. */
 function estimateSeconds(_p: ThumbnailsParams, media: MediaInfo, calibration: Calibration): number {
-  const pixels = ((media.width ?? 1280) * (media.height ?? 720)) / (1280 * 720);
-  return (
-    calibration.taskOverheadSeconds +
-    0.1 * media.durationSeconds * calibration.encodeSecondsPerSecond * pixels
-  );
+  return decodeEstimate(0.1, media, calibration);
 }
 
 /**
