@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { loadExample, node, openDesigner } from './helpers.js';
+import { loadExample, makeVideo, node, openDesigner } from './helpers.js';
 
 const dirs: string[] = [];
 test.afterAll(() => {
@@ -56,24 +55,7 @@ test.describe('uploads', () => {
   test.skip(process.env.REELFLOW_E2E_RUNTIME !== '1', 'needs the runtime to upload');
 
   test('the same upload chosen twice confirms twice', async ({ page }) => {
-    const input = join(tempDir(), 'clip.mp4');
-    execFileSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=duration=2:size=320x240:rate=25',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-pix_fmt',
-      'yuv420p',
-      input,
-    ]);
+    const input = makeVideo(join(tempDir(), 'clip.mp4'), { seconds: 2, size: '320x240' });
     let uploads = 0;
     page.on('response', (res) => {
       if (res.url().endsWith('/api/uploads') && res.request().method() === 'POST') uploads += 1;

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, type Locator, type Page } from '@playwright/test';
 
@@ -104,4 +105,27 @@ export async function graphEdges(page: Page): Promise<Array<{ from: string; to: 
       to: `${e.to.node}.${e.to.port}`,
     }));
   });
+}
+
+/**
+ * A real test video made by ffmpeg at `file`: testsrc2 at 25 fps, H.264 (and a 440 Hz AAC tone
+ * with `audio`), a keyframe every `gop` frames when given. Returns `file`.
+ */
+export function makeVideo(
+  file: string,
+  opts: { seconds: number; size: string; audio?: boolean; gop?: number },
+): string {
+  const { seconds, size } = opts;
+  // prettier-ignore
+  execFileSync('ffmpeg', [
+    '-hide_banner', '-loglevel', 'error', '-y',
+    '-f', 'lavfi', '-i', `testsrc2=duration=${seconds}:size=${size}:rate=25`,
+    ...(opts.audio ? ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`] : []),
+    '-c:v', 'libx264', '-preset', 'ultrafast',
+    ...(opts.gop === undefined ? [] : ['-g', String(opts.gop)]),
+    '-pix_fmt', 'yuv420p',
+    ...(opts.audio ? ['-c:a', 'aac', '-shortest'] : []),
+    file,
+  ]);
+  return file;
 }

@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { node, openDesigner } from './helpers.js';
+import { makeVideo, node, openDesigner } from './helpers.js';
 
 test.skip(process.env.REELFLOW_E2E_RUNTIME !== '1', 'needs the runtime');
 test.setTimeout(300_000);
@@ -12,14 +11,7 @@ let dir: string;
 test.beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'reelflow-ladder-'));
   // A 6 s 1080p clip with sound: every rung of the ladder is at most the source's size.
-  // prettier-ignore
-  execFileSync('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=duration=6:size=1920x1080:rate=25',
-    '-f', 'lavfi', '-i', 'sine=frequency=440:duration=6',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '50', '-pix_fmt', 'yuv420p',
-    '-c:a', 'aac', '-shortest', join(dir, 'hd.mp4'),
-  ]);
+  makeVideo(join(dir, 'hd.mp4'), { seconds: 6, size: '1920x1080', audio: true, gop: 50 });
 });
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { DOCS, loadExample, node, openDesigner } from './helpers.js';
+import { DOCS, loadExample, makeVideo, node, openDesigner } from './helpers.js';
 
 // A real run needs the runtime (`reelflow serve`); against `vite preview` there is none.
 test.skip(
@@ -21,34 +21,7 @@ test.afterAll(() => {
 function makeInput(seconds = 8): string {
   const dir = mkdtempSync(join(tmpdir(), 'reelflow-input-'));
   inputDirs.push(dir);
-  const file = join(dir, 'clip.mp4');
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc2=duration=${seconds}:size=640x360:rate=25`,
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=440:duration=${seconds}`,
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-g',
-    '25',
-    '-pix_fmt',
-    'yuv420p',
-    '-c:a',
-    'aac',
-    '-shortest',
-    file,
-  ]);
-  return file;
+  return makeVideo(join(dir, 'clip.mp4'), { seconds, size: '640x360', audio: true, gop: 25 });
 }
 
 test('a real run takes every node to done, plays its output and is listed with its graph', async ({

@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { loadExample, node, openDesigner } from './helpers.js';
+import { loadExample, makeVideo, node, openDesigner } from './helpers.js';
 
 const dirs: string[] = [];
 test.afterAll(() => {
@@ -45,24 +44,7 @@ test('with an uploaded input, Simulate takes its duration', async ({ page }) => 
   test.skip(process.env.REELFLOW_E2E_RUNTIME !== '1', 'needs the runtime to upload');
   const dir = mkdtempSync(join(tmpdir(), 'reelflow-sim-input-'));
   dirs.push(dir);
-  const input = join(dir, 'clip.mp4');
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=duration=6:size=320x240:rate=25',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
-    input,
-  ]);
+  const input = makeVideo(join(dir, 'clip.mp4'), { seconds: 6, size: '320x240' });
   await openDesigner(page);
   await loadExample(page);
   await node(page, 'split').click();
